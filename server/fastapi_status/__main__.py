@@ -1,0 +1,3 @@
+from fastapi_status.cli.main import main
+
+raise SystemExit(main())

@@ -1,0 +1,96 @@
+"""The entry point of the core: source text in, diagnostics out. No I/O.
+
+`analyze` never raises on bad input: a file that does not parse gives one FST000 diagnostic,
+and an exception inside a rule is recorded in `Analysis.errors` while the other rules run.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import traceback
+from dataclasses import dataclass, field
+from typing import Literal
+
+from fastapi_status.core.diagnostics import Diagnostic, Position, Range, Severity
+from fastapi_status.core.text import split_lines
+from fastapi_status.rules import ALL_RULES, SYNTAX_ERROR_CODE, default_selection
+
+StatusStyle = Literal["auto", "constant", "number"]
+
+
+@dataclass(frozen=True)
+class Settings:
+    select: frozenset[str] = field(default_factory=default_selection)
+    status_style: StatusStyle = "auto"
+
+
+@dataclass
+class Analysis:
+    diagnostics: list[Diagnostic]
+    # (rule code, formatted traceback) for each rule that raised; that rule's results are dropped.
+    errors: list[tuple[str, str]] = field(default_factory=list)
+    parsed: bool = True
+
+
+_NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
+
+
+def noqa_codes(line: str) -> set[str] | None:
+    """None: no noqa comment; empty set: a bare `# noqa` (silences everything on the line)."""
+    if "#" not in line:
+        return None
+    m = _NOQA.search(line)
+    if not m:
+        return None
+    codes = m.group("codes")
+    if not codes:
+        return set()
+    return {c.upper() for c in re.split(r"[\s,]+", codes) if c}
+
+
+def syntax_error_diagnostic(exc: SyntaxError | ValueError, source: str) -> Diagnostic:
+    if isinstance(exc, SyntaxError):
+        line = exc.lineno or 1
+        col = max((exc.offset or 1) - 1, 0)
+        msg = f"SyntaxError: {exc.msg}; the file was not checked"
+    else:  # ast.parse raises ValueError for NUL bytes
+        line, col = 1, 0
+        msg = f"Cannot parse: {exc}; the file was not checked"
+    lines = split_lines(source)
+    if lines and line > len(lines):
+        line, col = len(lines), len(lines[-1].rstrip("\r\n"))
+    pos = Position(line, col)
+    return Diagnostic(SYNTAX_ERROR_CODE, msg, Range(pos, pos), Severity.ERROR)
+
+
+def analyze(source: str, settings: Settings | None = None, tree: ast.Module | None = None) -> Analysis:
+    from fastapi_status.core.context import Context
+
+    settings = settings or Settings()
+    if tree is None:
+        try:
+            tree = ast.parse(source)
+        except (SyntaxError, ValueError) as exc:
+            return Analysis([syntax_error_diagnostic(exc, source)], parsed=False)
+    ctx = Context(source, tree, settings)
+    diagnostics: list[Diagnostic] = []
+    errors: list[tuple[str, str]] = []
+    if ctx.model.mentions_framework:
+        for rule_cls in ALL_RULES:
+            if rule_cls.code not in settings.select:
+                continue
+            try:
+                diagnostics.extend(rule_cls().check(ctx))
+            except Exception:  # one broken rule must not take the others down
+                errors.append((rule_cls.code, traceback.format_exc()))
+    lines = ctx.lines
+    kept = []
+    for d in diagnostics:
+        idx = d.range.start.line - 1
+        codes = noqa_codes(lines[idx]) if 0 <= idx < len(lines) else None
+        if codes is not None and (not codes or d.code in codes):
+            continue
+        kept.append(d)
+    kept.sort(key=Diagnostic.sort_key)
+    return Analysis(kept, errors)

@@ -1,0 +1,85 @@
+"""What a rule sees: the source, its tree, the module model, per-handler flows and settings,
+with helpers to turn `ast` nodes into ranges and diagnostics."""
+
+from __future__ import annotations
+
+import ast
+from functools import cached_property
+from typing import TYPE_CHECKING, Iterable
+
+from fastapi_status.core.diagnostics import Diagnostic, Fix, Position, Range, Related
+from fastapi_status.core.flow import HandlerFlow, analyze_handler
+from fastapi_status.core.model import FunctionNode, ModuleModel, Route
+from fastapi_status.core.text import byte_col_to_char, split_lines
+from fastapi_status.core.values import Kind, value_kind
+
+if TYPE_CHECKING:
+    from fastapi_status.core.analyze import Settings
+    from fastapi_status.rules.base import Rule
+
+
+class Context:
+    def __init__(self, source: str, tree: ast.Module, settings: "Settings") -> None:
+        self.source = source
+        self.tree = tree
+        self.settings = settings
+        self.model = ModuleModel(tree)
+        self._flows: dict[int, HandlerFlow] = {}
+
+    @cached_property
+    def lines(self) -> list[str]:
+        return split_lines(self.source)
+
+    # -- per-handler facts -------------------------------------------------------------------
+
+    def flow(self, handler: FunctionNode) -> HandlerFlow:
+        key = id(handler)
+        if key not in self._flows:
+            self._flows[key] = analyze_handler(handler, self.model)
+        return self._flows[key]
+
+    def kind(self, expr: ast.expr | None, handler: FunctionNode | None = None) -> Kind:
+        return value_kind(expr, self.model, self.flow(handler) if handler else None)
+
+    @property
+    def routes(self) -> list[Route]:
+        return self.model.routes
+
+    # -- positions ---------------------------------------------------------------------------
+
+    def position(self, line: int, byte_col: int) -> Position:
+        text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+        return Position(line, byte_col_to_char(text, byte_col))
+
+    def range(self, node: ast.AST, end: ast.AST | None = None) -> Range:
+        """The range of `node` (up to the end of `end` when given)."""
+        last = end or node
+        return Range(
+            self.position(node.lineno, node.col_offset),  # type: ignore[attr-defined]
+            self.position(last.end_lineno, last.end_col_offset),  # type: ignore[attr-defined]
+        )
+
+    def text(self, node: ast.AST) -> str:
+        return ast.get_source_segment(self.source, node) or ""
+
+    # -- diagnostics -------------------------------------------------------------------------
+
+    def diagnostic(
+        self,
+        rule: "Rule",
+        at: ast.AST | Range,
+        message: str,
+        fixes: Iterable[Fix] = (),
+        related: Iterable[tuple[ast.AST | Range, str]] = (),
+        deprecated: bool = False,
+    ) -> Diagnostic:
+        rng = at if isinstance(at, Range) else self.range(at)
+        return Diagnostic(
+            code=rule.code,
+            message=message,
+            range=rng,
+            severity=rule.severity,
+            fixes=list(fixes),
+            related=[Related(r if isinstance(r, Range) else self.range(r), msg) for r, msg in related],
+            deprecated=deprecated,
+        )

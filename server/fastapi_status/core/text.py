@@ -1,0 +1,34 @@
+"""Line handling shared by the core: the same line breaks as Python's tokenizer (\\n, \\r\\n, \\r)."""
+
+from __future__ import annotations
+
+import re
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def split_lines(source: str) -> list[str]:
+    """Lines with their line breaks kept; a final empty line is not returned."""
+    out = []
+    pos = 0
+    for m in _LINE_BREAK.finditer(source):
+        out.append(source[pos : m.end()])
+        pos = m.end()
+    if pos < len(source):
+        out.append(source[pos:])
+    return out
+
+
+def line_starts(source: str) -> list[int]:
+    """Offsets of the start of each line (1-based line N starts at index N-1)."""
+    starts = [0]
+    for m in _LINE_BREAK.finditer(source):
+        starts.append(m.end())
+    return starts
+
+
+def byte_col_to_char(line: str, byte_col: int) -> int:
+    """ast reports columns in UTF-8 bytes; the core speaks code points."""
+    if line.isascii():
+        return byte_col
+    return len(line.encode("utf-8")[:byte_col].decode("utf-8", errors="ignore"))

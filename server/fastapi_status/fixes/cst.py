@@ -1,0 +1,176 @@
+"""Edits built with libcst on one top-level statement at a time.
+
+A fix never parses the whole module with libcst: it takes the lines of the top-level statement
+that holds the code at fault, parses them as a module of their own, swaps nodes, prints the
+result and returns the smallest text edit that turns the old lines into the new ones. Comments
+and formatting outside the swapped nodes are kept byte for byte.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING, Callable, Mapping, Union
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from fastapi_status.core.diagnostics import Edit, FixNotApplicable, Position, Range
+from fastapi_status.core.model import statement_first_line
+from fastapi_status.core.text import byte_col_to_char
+
+if TYPE_CHECKING:
+    from fastapi_status.core.context import Context
+
+Replacement = Union[cst.CSTNode, cst.RemovalSentinel, cst.FlattenSentinel]
+Change = Callable[[cst.CSTNode], Replacement]
+
+
+class _Replacer(cst.CSTTransformer):
+    def __init__(self, changes: Mapping[cst.CSTNode, Change]) -> None:
+        super().__init__()
+        self._changes = {id(k): v for k, v in changes.items()}
+
+    def on_leave(self, original_node, updated_node):  # type: ignore[override]
+        change = self._changes.get(id(original_node))
+        return change(updated_node) if change else updated_node
+
+
+class Snippet:
+    """The top-level statement around `line`, parsed by libcst."""
+
+    def __init__(self, ctx: "Context", line: int) -> None:
+        stmt = ctx.model.top_level_statement(line)
+        if stmt is None:
+            raise FixNotApplicable(f"no statement at line {line}")
+        self.ctx = ctx
+        self.start_line = statement_first_line(stmt)
+        self.end_line = stmt.end_lineno or stmt.lineno
+        self.text = "".join(ctx.lines[self.start_line - 1 : self.end_line])
+        try:
+            self.module = cst.parse_module(self.text)
+        except cst.ParserSyntaxError as exc:
+            raise FixNotApplicable(str(exc)) from exc
+        wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
+        self._positions = wrapper.resolve(PositionProvider)
+
+    def find(self, node: ast.AST, kind: type[cst.CSTNode] | tuple[type[cst.CSTNode], ...]) -> cst.CSTNode:
+        """The libcst node of type `kind` that starts where the `ast` node starts."""
+        line = node.lineno - self.start_line + 1  # type: ignore[attr-defined]
+        col = byte_col_to_char(self.ctx.lines[node.lineno - 1], node.col_offset)  # type: ignore[attr-defined]
+        found = None
+        for cnode, pos in self._positions.items():
+            if isinstance(cnode, kind) and pos.start.line == line and pos.start.column == col:
+                # Prefer the outermost node of that kind starting there (e.g. `a.b(c)` vs `a.b`).
+                if found is None or self._covers(cnode, found):
+                    found = cnode
+        if found is None:
+            raise FixNotApplicable(f"no {kind} at {node.lineno}:{col}")  # type: ignore[attr-defined]
+        return found
+
+    def _covers(self, a: cst.CSTNode, b: cst.CSTNode) -> bool:
+        pa, pb = self._positions[a], self._positions[b]
+        return (pa.end.line, pa.end.column) >= (pb.end.line, pb.end.column)
+
+    def parent_statement(self, node: cst.CSTNode) -> cst.CSTNode:
+        """The statement line (SimpleStatementLine or compound statement) holding `node`."""
+        target_pos = self._positions[node]
+        best = None
+        for cnode, pos in self._positions.items():
+            if isinstance(cnode, (cst.SimpleStatementLine, cst.BaseCompoundStatement)) and (
+                (pos.start.line, pos.start.column) <= (target_pos.start.line, target_pos.start.column)
+                and (pos.end.line, pos.end.column) >= (target_pos.end.line, target_pos.end.column)
+            ):
+                if best is None or (self._positions[best].start.line, self._positions[best].start.column) <= (
+                    pos.start.line,
+                    pos.start.column,
+                ):
+                    best = cnode
+        if best is None:
+            raise FixNotApplicable("no enclosing statement")
+        return best
+
+    def edits(self, changes: Mapping[cst.CSTNode, Change]) -> list[Edit]:
+        new_module = self.module.visit(_Replacer(changes))
+        return [e for e in [minimal_edit(self.text, new_module.code, self.start_line)] if e]
+
+
+def minimal_edit(old: str, new: str, first_line: int) -> Edit | None:
+    """One edit turning `old` (which starts at column 0 of `first_line`) into `new`."""
+    if old == new:
+        return None
+    prefix = 0
+    limit = min(len(old), len(new))
+    while prefix < limit and old[prefix] == new[prefix]:
+        prefix += 1
+    suffix = 0
+    while suffix < limit - prefix and old[len(old) - 1 - suffix] == new[len(new) - 1 - suffix]:
+        suffix += 1
+    start, end = prefix, len(old) - suffix
+    return Edit(Range(_pos(old, start, first_line), _pos(old, end, first_line)), new[prefix : len(new) - suffix])
+
+
+def _pos(text: str, offset: int, first_line: int) -> Position:
+    before = text[:offset]
+    # Same line breaks as the core (\r\n, \r, \n).
+    normalized = before.replace("\r\n", "\n").replace("\r", "\n")
+    line = normalized.count("\n")
+    last_break = max(before.rfind("\n"), before.rfind("\r"))
+    return Position(first_line + line, offset - (last_break + 1))
+
+
+def rewrite(ctx: "Context", anchor: ast.AST, plan: Callable[[Snippet], Mapping[cst.CSTNode, Change]]) -> list[Edit]:
+    """Parse the statement around `anchor`, let `plan` pick nodes and their replacements."""
+    snippet = Snippet(ctx, anchor.lineno)  # type: ignore[attr-defined]
+    return snippet.edits(plan(snippet))
+
+
+# -- small node builders shared by the fixes ------------------------------------------------
+
+
+def set_keyword(call: cst.Call, name: str, value: str) -> cst.Call:
+    """`call` with keyword `name=value` added (after the last argument) or replaced."""
+    expr = cst.parse_expression(value)
+    args = list(call.args)
+    for i, arg in enumerate(args):
+        if arg.keyword is not None and arg.keyword.value == name:
+            args[i] = arg.with_changes(value=expr)
+            return call.with_changes(args=args)
+    new_arg = cst.Arg(keyword=cst.Name(name), value=expr, equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")))
+    if args:
+        last = args[-1]
+        if last.comma is cst.MaybeSentinel.DEFAULT or last.comma is None:
+            # Keep the author's layout: a call split over lines gets the new argument on its own line.
+            whitespace = _whitespace_before_last_arg(call)
+            args[-1] = last.with_changes(comma=cst.Comma(whitespace_after=whitespace))
+            args.append(new_arg)
+        else:  # trailing comma: put the new argument after it, with the same comma style
+            new_arg = new_arg.with_changes(comma=last.comma)
+            args.append(new_arg)
+    else:
+        args.append(new_arg)
+    return call.with_changes(args=args)
+
+
+def _whitespace_before_last_arg(call: cst.Call) -> cst.BaseParenthesizableWhitespace:
+    if len(call.args) >= 2:
+        prev_comma = call.args[-2].comma
+        if isinstance(prev_comma, cst.Comma):
+            return prev_comma.whitespace_after
+    return cst.SimpleWhitespace(" ")
+
+
+def remove_keyword(call: cst.Call, name: str) -> cst.Call:
+    args = [a for a in call.args if not (a.keyword is not None and a.keyword.value == name)]
+    if args and len(args) < len(call.args):
+        last = call.args[-1]
+        if args[-1] is not last:  # the removed one was last: give its comma style to the new last
+            args[-1] = args[-1].with_changes(comma=last.comma)
+    return call.with_changes(args=args)
+
+
+def statement(code: str) -> cst.BaseSmallStatement:
+    """Parse one small statement, e.g. `raise HTTPException(404)`."""
+    line = cst.parse_statement(code + "\n")
+    if not isinstance(line, cst.SimpleStatementLine) or len(line.body) != 1:
+        raise FixNotApplicable(f"not a simple statement: {code!r}")
+    return line.body[0]

@@ -1,0 +1,143 @@
+"""How a fix refers to `HTTPException` or `status` in the user's module, adding the import
+(`from fastapi import HTTPException, status`) only when nothing usable is bound already."""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+import libcst as cst
+
+from fastapi_status.core.diagnostics import Edit, Position, Range
+from fastapi_status.core.imports import canonical
+from fastapi_status.core.model import STATUS_MODULE
+from fastapi_status.core.statuses import STATUSES
+from fastapi_status.fixes.cst import FixNotApplicable, Snippet
+
+if TYPE_CHECKING:
+    from fastapi_status.core.context import Context
+
+
+def _bound_names(tree: ast.Module) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, ast.arg):
+            names.add(node.arg)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                names.add((alias.asname or alias.name).split(".")[0])
+    return names
+
+
+def references(ctx: "Context", qualnames: list[str], before_line: int) -> tuple[list[str], list[Edit]]:
+    """Expressions naming each of `qualnames` (e.g. "fastapi.HTTPException"), and the import
+    edits they need. The import goes before `before_line` so decorators can use it."""
+    texts: list[str] = []
+    missing: list[str] = []
+    imports = ctx.model.imports
+    fastapi_alias = next(iter(imports.local_names_for("fastapi")), None)
+    bound = None
+    for qualname in qualnames:
+        target = canonical(qualname)
+        local = next(iter(imports.local_names_for(target)), None)
+        if local:
+            texts.append(local)
+            continue
+        short = target.rsplit(".", 1)[-1]
+        if fastapi_alias:
+            texts.append(f"{fastapi_alias}.{short}")
+            continue
+        if bound is None:
+            bound = _bound_names(ctx.tree)
+        if short in bound:
+            raise FixNotApplicable(f"the name {short!r} is taken in this module")
+        texts.append(short)
+        missing.append(short)
+    return texts, (_import_edits(ctx, missing, before_line) if missing else [])
+
+
+def _import_edits(ctx: "Context", names: list[str], before_line: int) -> list[Edit]:
+    tree = ctx.tree
+    existing = None
+    last_import = None
+    for stmt in tree.body:
+        if stmt.lineno >= before_line:
+            break
+        if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            last_import = stmt
+            if (
+                isinstance(stmt, ast.ImportFrom)
+                and stmt.module == "fastapi"
+                and not stmt.level
+                and all(a.name != "*" for a in stmt.names)
+            ):
+                existing = stmt
+    if existing is not None:
+        snippet = Snippet(ctx, existing.lineno)
+        node = snippet.find(existing, cst.ImportFrom)
+        assert isinstance(node, cst.ImportFrom)
+
+        def extend(updated: cst.CSTNode) -> cst.CSTNode:
+            assert isinstance(updated, cst.ImportFrom) and not isinstance(updated.names, cst.ImportStar)
+            aliases = list(updated.names)
+            last = aliases[-1]
+            comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+            if isinstance(last.comma, cst.Comma):  # a parenthesised list with a trailing comma
+                comma = last.comma
+                new = [cst.ImportAlias(cst.Name(n), comma=comma) for n in names]
+            else:
+                aliases[-1] = last.with_changes(comma=comma)
+                new = [cst.ImportAlias(cst.Name(n), comma=comma) for n in names]
+                new[-1] = new[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+            return updated.with_changes(names=aliases + new)
+
+        return snippet.edits({node: extend})
+    if last_import is not None:
+        line = (last_import.end_lineno or last_import.lineno) + 1
+    else:
+        line = _after_docstring(tree)
+    code = cst.Module(
+        body=[
+            cst.SimpleStatementLine(
+                [cst.ImportFrom(module=cst.Name("fastapi"), names=[cst.ImportAlias(cst.Name(n)) for n in names])]
+            )
+        ]
+    ).code
+    if line > len(ctx.lines) and ctx.lines and not ctx.lines[-1].endswith(("\n", "\r")):
+        code = "\n" + code
+    pos = Position(line, 0)
+    return [Edit(Range(pos, pos), code)]
+
+
+def _after_docstring(tree: ast.Module) -> int:
+    line = 1
+    for stmt in tree.body:
+        is_doc = isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str)
+        if is_doc and stmt is tree.body[0]:
+            line = (stmt.end_lineno or stmt.lineno) + 1
+        else:
+            break
+    return line
+
+
+def status_reference(ctx: "Context", code: int, before_line: int) -> tuple[str, list[Edit]]:
+    """How to write status `code` here: `status.HTTP_201_CREATED` when the module uses the
+    `status` constants (or the setting says so), else `201`."""
+    info = STATUSES.get(code)
+    style = ctx.settings.status_style
+    if info is None or style == "number":
+        return str(code), []
+    alias = ctx.model.status_module_alias
+    if alias:
+        return f"{alias}.{info.constant}", []
+    if style == "constant":
+        try:
+            (ref,), edits = references(ctx, [STATUS_MODULE], before_line)
+        except FixNotApplicable:
+            return str(code), []
+        return f"{ref}.{info.constant}", edits
+    return str(code), []
