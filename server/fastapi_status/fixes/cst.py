@@ -143,9 +143,10 @@ def set_keyword(call: cst.Call, name: str, value: str) -> cst.Call:
             whitespace = _whitespace_before_last_arg(call)
             args[-1] = last.with_changes(comma=cst.Comma(whitespace_after=whitespace))
             args.append(new_arg)
-        else:  # trailing comma: put the new argument after it, with the same comma style
-            new_arg = new_arg.with_changes(comma=last.comma)
-            args.append(new_arg)
+        else:  # trailing comma: the new argument takes it (and the closing layout)
+            separator = last.comma.with_changes(whitespace_after=_whitespace_before_last_arg(call))
+            args[-1] = last.with_changes(comma=separator)
+            args.append(new_arg.with_changes(comma=last.comma))
     else:
         args.append(new_arg)
     return call.with_changes(args=args)
@@ -156,6 +157,8 @@ def _whitespace_before_last_arg(call: cst.Call) -> cst.BaseParenthesizableWhites
         prev_comma = call.args[-2].comma
         if isinstance(prev_comma, cst.Comma):
             return prev_comma.whitespace_after
+    if isinstance(call.whitespace_before_args, cst.ParenthesizedWhitespace):
+        return call.whitespace_before_args  # `f(\n    a,\n)`: one argument a line
     return cst.SimpleWhitespace(" ")
 
 
