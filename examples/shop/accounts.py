@@ -1,0 +1,44 @@
+"""Accounts: sign-up and profile."""
+
+import logging
+
+from fastapi import APIRouter, HTTPException, status
+
+router = APIRouter(prefix="/accounts", tags=["accounts"])
+log = logging.getLogger(__name__)
+
+USERS: dict[str, dict] = {}
+
+
+@router.post("/signup")  # FST101
+async def signup(user: dict):
+    if user["email"] in USERS:
+        raise HTTPException(status.HTTP_409_CONFLICT, detail="Account already exists")
+    USERS[user["email"]] = user
+    return user
+
+
+@router.get("/{email}/avatar")
+async def avatar(email: str):
+    try:
+        return load_avatar(email)
+    except Exception as exc:
+        log.warning("avatar failed: %s", exc)
+        return {"error": f"Could not load avatar: {exc}"}  # FST203: failure sent as 200
+
+
+@router.patch("/{email}")
+async def update_account(email: str, changes: dict):
+    if "email" in changes:
+        # FST302: a 3xx HTTPException without a Location header answers with an error body
+        raise HTTPException(status_code=status.HTTP_304_NOT_MODIFIED, detail="Email cannot change")
+    if "age" in changes and changes["age"] < 0:
+        raise HTTPException(status_code="400", detail="Invalid age")  # FST304: answers 500
+    if "plan" in changes:
+        raise HTTPException(status_code=status.HTTP_422_UNPROCESSABLE_ENTITY)  # FST303
+    USERS[email].update(changes)
+    return USERS[email]
+
+
+def load_avatar(email: str) -> bytes:
+    return USERS[email]["avatar"]

@@ -1,0 +1,33 @@
+"""Orders: a form flow with redirects and explicit responses."""
+
+from fastapi import APIRouter, Response, status
+from fastapi.responses import JSONResponse, RedirectResponse
+
+router = APIRouter(prefix="/orders", tags=["orders"])
+
+
+@router.post("/checkout")
+async def checkout(cart_id: int):
+    # FST103: the default 307 makes the browser POST the form again to /orders/done
+    return RedirectResponse(url="/orders/done")
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+async def place_order(order: dict):
+    # FST305: the route declares 201, this response sends 200
+    return JSONResponse(content=order, headers={"Location": "/orders/1"})
+
+
+@router.post("/{order_id}/cancel")
+async def cancel_order(order_id: int, response: Response):
+    response.status_code = status.HTTP_202_ACCEPTED  # FST205: ignored, a Response is returned
+    return JSONResponse({"cancelled": order_id})
+
+
+@router.get("/{order_id}/invoice")
+async def invoice(order_id: int):
+    if order_id > 1000:
+        # FST303: renamed in Starlette
+        raise_for_size = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+        return JSONResponse({"detail": "Invoice too large"}, status_code=raise_for_size)
+    return {"order_id": order_id}
