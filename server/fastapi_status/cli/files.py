@@ -1,0 +1,76 @@
+"""Which files to check, and reading them the way Python does (PEP 263 encoding cookie)."""
+
+from __future__ import annotations
+
+import io
+import os
+import tokenize
+from pathlib import Path
+
+from fastapi_status.config import ConfigFinder
+
+SKIP_DIRS = {".venv", "venv", ".git", "node_modules", "__pycache__", "build", "dist", ".tox", ".nox",
+             ".mypy_cache", ".pytest_cache", ".ruff_cache", ".fastapi_status_cache", ".eggs"}
+FRAMEWORK_MARKERS = (b"fastapi", b"starlette")
+
+
+class ReadError(Exception):
+    pass
+
+
+def discover(paths: list[str], finder: ConfigFinder) -> tuple[list[Path], list[str]]:
+    """Python files under `paths` (explicitly named files always count), and errors for paths
+    that do not exist."""
+    files: list[Path] = []
+    errors: list[str] = []
+    seen: set[Path] = set()
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            errors.append(f"{raw}: No such file or directory")
+            continue
+        if path.is_file():
+            if path.resolve() not in seen:
+                seen.add(path.resolve())
+                files.append(path)
+            continue
+        for dirpath, dirnames, filenames in os.walk(path):
+            current = Path(dirpath)
+            dirnames[:] = sorted(
+                d for d in dirnames
+                if d not in SKIP_DIRS and not d.endswith(".egg-info") and not finder.for_file(current / d / "x").is_excluded(current / d)
+            )
+            for name in sorted(filenames):
+                if not name.endswith(".py"):
+                    continue
+                file = current / name
+                if finder.for_file(file).is_excluded(file) or file.resolve() in seen:
+                    continue
+                seen.add(file.resolve())
+                files.append(file)
+    return files, errors
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """The text and the encoding it was read with."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as exc:
+        raise ReadError(f"cannot read: {exc}") from exc
+    try:
+        return data.decode(encoding), encoding
+    except (UnicodeDecodeError, LookupError) as exc:
+        label = "UTF-8" if encoding in ("utf-8", "utf-8-sig") else encoding
+        raise ReadError(f"cannot read: not valid {label} ({exc})") from exc
+
+
+def mentions_framework(data: bytes) -> bool:
+    """A file that never names FastAPI or Starlette cannot have a finding: skip parsing it."""
+    return any(marker in data for marker in FRAMEWORK_MARKERS)
+
+
+def display_path(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)

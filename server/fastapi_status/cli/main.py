@@ -1,0 +1,220 @@
+"""`fastapi-status`: check files (`check`), explain rules (`rule`)."""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from fastapi_status import __version__
+from fastapi_status.cli import output
+from fastapi_status.cli.cache import Cache
+from fastapi_status.cli.files import ReadError, decode, discover, display_path, mentions_framework
+from fastapi_status.cli.fixing import fix_source
+from fastapi_status.cli.records import FileReport, Record
+from fastapi_status.config import ConfigError, ConfigFinder, Overrides, check_selectors
+from fastapi_status.core.analyze import Settings, analyze
+from fastapi_status.rules import ALL_RULES, SYNTAX_ERROR_CODE, get_rule
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_ERROR = 0, 1, 2
+PARALLEL_THRESHOLD = 32  # files to analyse before a process pool pays for itself
+
+
+def _codes(value: str) -> list[str]:
+    return [c.strip() for c in value.split(",") if c.strip()]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="fastapi-status",
+        description="Find FastAPI endpoints that answer with the wrong HTTP status code.",
+    )
+    parser.add_argument("--version", action="version", version=f"fastapi-status {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = sub.add_parser("check", help="check files and folders (default: the current directory)")
+    check.add_argument("paths", nargs="*", metavar="PATH", default=None)
+    check.add_argument("--select", type=_codes, help="rules or prefixes to enable, comma-separated (replaces the configured selection)")
+    check.add_argument("--ignore", type=_codes, default=[], help="rules or prefixes to disable")
+    check.add_argument("--extend-select", type=_codes, default=[], help="rules or prefixes to enable on top of the selection")
+    check.add_argument("--fix", action="store_true", help="apply the safe fixes")
+    check.add_argument("--unsafe-fixes", action="store_true", help="also apply (with --fix) or show the unsafe fixes")
+    check.add_argument("--diff", action="store_true", help="show the fixes as a unified diff; change nothing")
+    check.add_argument("--format", "--output-format", dest="format", choices=output.FORMATS, default="text")
+    check.add_argument("--no-cache", action="store_true", help="analyse every file, ignoring the cache")
+    check.add_argument("--exit-zero", action="store_true", help="exit 0 even when problems remain")
+    check.add_argument("--config", type=Path, help="the pyproject.toml to use instead of the nearest one")
+    check.add_argument("--status-style", choices=("auto", "constant", "number"), help="how fixes write status codes")
+    check.add_argument("--quiet", "-q", action="store_true", help="print findings only, no summary")
+
+    rule = sub.add_parser("rule", help="explain a rule (or list them all with --all)")
+    rule.add_argument("code", nargs="?")
+    rule.add_argument("--all", action="store_true", help="list every rule")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "check":
+        return run_check(args)
+    if args.command == "rule":
+        return run_rule(args)
+    parser.print_help()
+    return EXIT_ERROR
+
+
+# -- rule ------------------------------------------------------------------------------------
+
+
+def run_rule(args: argparse.Namespace) -> int:
+    if args.all:
+        width = max(len(r.name) for r in ALL_RULES)
+        for r in ALL_RULES:
+            state = "on " if r.default_enabled else "off"
+            fix = "fix" if r.fix_summary else "   "
+            print(f"{r.code}  {r.name:<{width}}  {state}  {fix}  {r.summary}")
+        return EXIT_OK
+    if not args.code:
+        print("fastapi-status rule: give a rule code (e.g. FST201) or --all", file=sys.stderr)
+        return EXIT_ERROR
+    rule = get_rule(args.code)
+    if rule is None:
+        print(f"fastapi-status rule: unknown rule code {args.code!r}; `fastapi-status rule --all` lists them", file=sys.stderr)
+        return EXIT_ERROR
+    print(f"# {rule.name} ({rule.code})\n")
+    print(f"Default: {'on' if rule.default_enabled else 'off'}. Severity: {rule.severity.value}.")
+    print(f"Fix: {rule.fix_summary or 'none'}.\n")
+    print(rule.documentation())
+    return EXIT_OK
+
+
+# -- check -----------------------------------------------------------------------------------
+
+
+def process_file(path: str, display: str, settings: Settings, mode: str, unsafe: bool, with_edits: bool) -> FileReport:
+    """Check (and with mode "fix"/"diff", fix) one file. Runs in a worker process."""
+    report = FileReport(display)
+    try:
+        data = Path(path).read_bytes()
+        text, encoding = decode(data)
+    except OSError as exc:
+        report.records.append(_problem(f"cannot read: {exc.strerror or exc}"))
+        return report
+    except ReadError as exc:
+        report.records.append(_problem(str(exc)))
+        return report
+    if not mentions_framework(data):
+        return report
+    if mode == "check":
+        result = analyze(text, settings)
+        fixed_text, fixed = text, 0
+        errors: list[str] = []
+    else:
+        fixed_text, fixed, result, errors = fix_source(text, settings, unsafe)
+    report.records = [Record.from_diagnostic(d, with_edits) for d in result.diagnostics]
+    report.errors = errors + [f"rule {code} failed and was skipped:\n{tb}" for code, tb in result.errors]
+    report.fixed = fixed
+    if fixed_text != text:
+        report.old_text, report.new_text = text, fixed_text
+        if mode == "fix":
+            Path(path).write_bytes(fixed_text.encode(encoding))
+    return report
+
+
+def _problem(message: str) -> Record:
+    return Record(SYNTAX_ERROR_CODE, message, "error", (1, 0), (1, 0), None)
+
+
+def run_check(args: argparse.Namespace) -> int:
+    paths = args.paths or ["."]
+    try:
+        for option in ("select", "ignore", "extend_select"):
+            check_selectors(getattr(args, option) or [], f"--{option.replace('_', '-')}")
+        finder = ConfigFinder(args.config)
+        files, path_errors = discover(paths, finder)
+        overrides = Overrides(args.select, args.ignore, args.extend_select, args.status_style)
+        jobs = [(f, finder.for_file(f).settings_for(f, overrides)) for f in files]
+    except ConfigError as exc:
+        print(f"fastapi-status: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    for error in path_errors:
+        print(f"fastapi-status: error: {error}", file=sys.stderr)
+
+    mode = "fix" if args.fix else "diff" if args.diff else "check"
+    with_edits = args.format in ("json", "sarif") and mode == "check"
+    use_cache = mode == "check" and not args.no_cache
+    cache = Cache(finder.for_file(Path(paths[0]) / "x").root if finder else Path.cwd()) if use_cache else None
+
+    reports: list[FileReport | None] = [None] * len(jobs)
+    pending = []
+    keys: dict[int, str] = {}
+    for i, (file, settings) in enumerate(jobs):
+        display = display_path(file)
+        if cache is not None:
+            try:
+                data = file.read_bytes()
+            except OSError:
+                data = None
+            if data is not None:
+                keys[i] = cache.key(data, settings, with_edits)
+                hit = cache.get(keys[i])
+                if hit is not None:
+                    reports[i] = FileReport(display, hit)
+                    continue
+        pending.append((i, (str(file), display, settings, mode, args.unsafe_fixes, with_edits)))
+
+    if len(pending) > PARALLEL_THRESHOLD and (os.cpu_count() or 1) > 1:
+        with ProcessPoolExecutor() as pool:
+            results = list(pool.map(_process_packed, [job for _, job in pending], chunksize=8))
+    else:
+        results = [process_file(*job) for _, job in pending]
+    for (i, _), report in zip(pending, results):
+        reports[i] = report
+        if cache is not None and i in keys and not report.errors:
+            cache.put(keys[i], report.records)
+
+    done = [r for r in reports if r is not None]
+    for report in done:
+        for error in report.errors:
+            print(f"fastapi-status: internal error in {report.path}: {error}", file=sys.stderr)
+
+    if args.diff:
+        changed = [r for r in done if r.new_text is not None]
+        for r in changed:
+            sys.stdout.writelines(
+                difflib.unified_diff(
+                    r.old_text.splitlines(keepends=True),  # type: ignore[union-attr]
+                    r.new_text.splitlines(keepends=True),  # type: ignore[union-attr]
+                    f"a/{Path(r.path).as_posix()}",
+                    f"b/{Path(r.path).as_posix()}",
+                )
+            )
+        fixed = sum(r.fixed for r in changed)
+        print(f"\nWould fix {fixed} problem{'s' if fixed != 1 else ''}.", file=sys.stderr)
+        status = EXIT_PROBLEMS if changed else EXIT_OK
+        if path_errors:
+            return EXIT_ERROR
+        return EXIT_OK if args.exit_zero else status
+
+    shown = [r for r in done if r.records]
+    output.write(args.format, shown, sys.stdout)
+    if args.format == "text" and not args.quiet:
+        if any(r.records for r in done):
+            print()
+        print(output.summary(done, args.fix, args.unsafe_fixes))
+    if path_errors:
+        return EXIT_ERROR
+    problems = any(r.records for r in done)
+    return EXIT_PROBLEMS if problems and not args.exit_zero else EXIT_OK
+
+
+def _process_packed(job: tuple) -> FileReport:
+    return process_file(*job)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,177 @@
+"""`[tool.fastapi-status]` in pyproject.toml: found, validated and turned into Settings per file."""
+
+from __future__ import annotations
+
+import fnmatch
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+from fastapi_status.core.analyze import Settings
+from fastapi_status.rules import expand_selector, resolve_selection
+
+SECTION = "fastapi-status"
+STATUS_STYLES = ("auto", "constant", "number")
+_LIST_KEYS = ("select", "ignore", "extend-select", "exclude", "extend-exclude")
+KNOWN_KEYS = {*_LIST_KEYS, "per-file-ignores", "status-style"}
+
+
+class ConfigError(Exception):
+    """A configuration file that cannot be used; the message names the file and the key."""
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """Command-line options, which win over the file."""
+
+    select: list[str] | None = None
+    ignore: list[str] = field(default_factory=list)
+    extend_select: list[str] = field(default_factory=list)
+    status_style: str | None = None
+
+
+@dataclass
+class Config:
+    root: Path  # the folder of the pyproject.toml (or the working directory)
+    path: Path | None  # the file it came from
+    select: list[str] | None = None
+    ignore: list[str] = field(default_factory=list)
+    extend_select: list[str] = field(default_factory=list)
+    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
+    exclude: list[str] = field(default_factory=list)
+    status_style: str = "auto"
+
+    def settings_for(self, file: Path, overrides: Overrides) -> Settings:
+        select = overrides.select if overrides.select is not None else self.select
+        ignore = [*self.ignore, *overrides.ignore]
+        rel = _relative(file, self.root)
+        for pattern, codes in self.per_file_ignores.items():
+            if _matches(rel, pattern):
+                ignore.extend(codes)
+        chosen = resolve_selection(select, ignore, [*self.extend_select, *overrides.extend_select])
+        style = overrides.status_style or self.status_style
+        return Settings(select=chosen, status_style=style)  # type: ignore[arg-type]
+
+    def is_excluded(self, file: Path) -> bool:
+        rel = _relative(file, self.root)
+        return any(_matches(rel, pattern) for pattern in self.exclude)
+
+
+def _relative(file: Path, root: Path) -> str:
+    try:
+        return file.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return file.as_posix()
+
+
+def _matches(rel: str, pattern: str) -> bool:
+    """Globs as in ruff: `tests/**`, `*.py`, `migrations`, `app/legacy.py`."""
+    pattern = pattern.rstrip("/")
+    if fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(rel, pattern + "/*"):
+        return True
+    parts = rel.split("/")
+    if "/" not in pattern:  # a bare name matches any path component or the file name
+        return any(fnmatch.fnmatch(p, pattern) for p in parts)
+    return any(fnmatch.fnmatch("/".join(parts[:i]), pattern) for i in range(1, len(parts)))
+
+
+def load(path: Path) -> Config:
+    """Read and validate one pyproject.toml (or a fastapi-status.toml-like file with the table)."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
+    table = data.get("tool", {}).get(SECTION, {}) if isinstance(data.get("tool"), dict) else {}
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.{SECTION}] must be a table")
+    return _validate(table, path)
+
+
+def _validate(table: dict[str, Any], path: Path) -> Config:
+    where = f"{path}: [tool.{SECTION}]"
+    for key in table:
+        if key not in KNOWN_KEYS:
+            raise ConfigError(f"{where}: unknown key `{key}` (known: {', '.join(sorted(KNOWN_KEYS))})")
+    config = Config(root=path.parent, path=path)
+    for key in _LIST_KEYS:
+        if key not in table:
+            continue
+        value = table[key]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{where}: `{key}` must be a list of strings")
+        if key in ("select", "ignore", "extend-select"):
+            _check_codes(value, f"{where}: `{key}`")
+    config.select = table.get("select")
+    config.ignore = list(table.get("ignore", []))
+    config.extend_select = list(table.get("extend-select", []))
+    config.exclude = [*table.get("exclude", []), *table.get("extend-exclude", [])]
+    pfi = table.get("per-file-ignores", {})
+    if not isinstance(pfi, dict):
+        raise ConfigError(f"{where}: `per-file-ignores` must be a table of glob = [codes]")
+    for pattern, codes in pfi.items():
+        if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
+            raise ConfigError(f"{where}: `per-file-ignores` entry {pattern!r} must be a list of rule codes")
+        _check_codes(codes, f"{where}: `per-file-ignores` entry {pattern!r}")
+    config.per_file_ignores = dict(pfi)
+    style = table.get("status-style", "auto")
+    if style not in STATUS_STYLES:
+        raise ConfigError(f"{where}: `status-style` must be one of {', '.join(STATUS_STYLES)}, not {style!r}")
+    config.status_style = style
+    return config
+
+
+def _check_codes(codes: list[str], where: str) -> None:
+    for code in codes:
+        try:
+            expand_selector(code)
+        except ValueError:
+            raise ConfigError(f"{where}: unknown rule code {code!r}") from None
+
+
+def check_selectors(codes: list[str], option: str) -> None:
+    """For command-line options: the same validation, naming the option."""
+    _check_codes(codes, option)
+
+
+class ConfigFinder:
+    """The nearest pyproject.toml with a [tool.fastapi-status] table, per directory (cached)."""
+
+    def __init__(self, explicit: Path | None = None, cwd: Path | None = None) -> None:
+        self.cwd = (cwd or Path.cwd()).resolve()
+        self._explicit = load(explicit) if explicit else None
+        self._by_dir: dict[Path, Config] = {}
+        self._default = Config(root=self.cwd, path=None)
+
+    def for_file(self, file: Path) -> Config:
+        if self._explicit:
+            return self._explicit
+        return self._for_dir(file.resolve().parent)
+
+    def _for_dir(self, directory: Path) -> Config:
+        if directory in self._by_dir:
+            return self._by_dir[directory]
+        candidate = directory / "pyproject.toml"
+        config = None
+        if candidate.is_file() and _has_section(candidate):
+            config = load(candidate)
+        elif directory.parent != directory:
+            config = self._for_dir(directory.parent)
+        config = config or self._default
+        self._by_dir[directory] = config
+        return config
+
+
+def _has_section(path: Path) -> bool:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    return f"tool.{SECTION}" in text or f'tool."{SECTION}"' in text
