@@ -6,7 +6,15 @@ from fastapi_status.rules.fst101_create_without_201 import CreateWithout201
 from fastapi_status.rules.fst102_body_on_no_content import BodyOnNoContent
 from fastapi_status.rules.fst103_redirect_after_post_307 import RedirectAfterPost307
 from fastapi_status.rules.fst104_delete_without_204 import DeleteWithout204
+from fastapi_status.rules.fst201_error_body_with_2xx import ErrorBodyWith2xx
+from fastapi_status.rules.fst202_none_for_missing import NoneForMissing
+from fastapi_status.rules.fst203_except_answers_success import ExceptAnswersSuccess
+from fastapi_status.rules.fst204_http_exception_swallowed import HttpExceptionSwallowed
+from fastapi_status.rules.fst205_ignored_status_assignment import IgnoredStatusAssignment
+from fastapi_status.rules.fst301_status_out_of_range import StatusOutOfRange
+from fastapi_status.rules.fst302_http_exception_success_status import HttpExceptionSuccessStatus
 from fastapi_status.rules.fst303_deprecated_status_constant import DeprecatedStatusConstant
+from fastapi_status.rules.fst304_status_not_int import StatusNotInt
 from fastapi_status.rules.fst305_declared_status_overridden import DeclaredStatusOverridden
 
 RULES: list = [
@@ -14,6 +22,14 @@ RULES: list = [
     BodyOnNoContent,
     RedirectAfterPost307,
     DeleteWithout204,
+    ErrorBodyWith2xx,
+    NoneForMissing,
+    ExceptAnswersSuccess,
+    HttpExceptionSwallowed,
+    IgnoredStatusAssignment,
+    StatusOutOfRange,
+    HttpExceptionSuccessStatus,
     DeprecatedStatusConstant,
+    StatusNotInt,
     DeclaredStatusOverridden,
 ]

@@ -1,0 +1,308 @@
+from __future__ import annotations
+
+import ast
+from typing import Iterable, Iterator
+
+import libcst as cst
+
+from fastapi_status.core.context import Context
+from fastapi_status.core.diagnostics import Applicability, Diagnostic, Fix, Position, Range
+from fastapi_status.core.model import HTTP_EXCEPTION
+from fastapi_status.fixes.cst import rewrite
+from fastapi_status.fixes.imports import references
+from fastapi_status.rules.base import Invalid, Rule
+
+BROAD = {"Exception", "BaseException"}
+_NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
+class HttpExceptionSwallowed(Rule):
+    """
+    ## What it does
+    Flags a broad `except Exception`, `except BaseException` or bare `except` around code that
+    raises `HTTPException` (directly, or through a function of the same module), when no earlier
+    `except HTTPException` clause lets it through and the broad handler does not re-raise it.
+
+    Handlers that re-raise what they caught (`raise`, `raise exc`, a check of
+    `isinstance(exc, HTTPException)`), read its `status_code`, or pass the exception on to a
+    function that may keep its status (`raise to_http_error(exc)`) are left alone.
+
+    ## Why is this bad?
+    `HTTPException` is an `Exception`: the broad handler catches the 404 you raised and, usually,
+    answers 500 instead. FastAPI then sends `500` with a body such as
+    `{"detail": "404: Item not found"}` (observed): the client loses the real status.
+
+    ## Example
+    ```python
+    try:
+        item = await repo.get(item_id)
+        if item is None:
+            raise HTTPException(status_code=404, detail="Item not found")
+    except Exception as exc:
+        raise HTTPException(status_code=500, detail=str(exc))
+    ```
+
+    ## Use instead
+    ```python
+    try:
+        item = await repo.get(item_id)
+        if item is None:
+            raise HTTPException(status_code=404, detail="Item not found")
+    except HTTPException:
+        raise
+    except Exception as exc:
+        raise HTTPException(status_code=500, detail=str(exc))
+    ```
+
+    ## Fix safety
+    The fix is safe: the new clause lets the `HTTPException` through with the status it was
+    raised with, which is what the `raise` meant; every other exception is handled as before.
+    """
+
+    code = "FST204"
+    name = "http-exception-swallowed"
+    summary = "Broad `except` turns a raised HTTPException into a 500"
+    fix_summary = "Insert `except HTTPException: raise` before it (safe)"
+
+    VALID = [
+        "from fastapi import HTTPException\ndef f(x):\n    try:\n        if not x:\n"
+        "            raise HTTPException(404)\n    except HTTPException:\n        raise\n"
+        "    except Exception:\n        raise HTTPException(500)\n",
+        # Re-raises what it caught.
+        "from fastapi import HTTPException\ndef f(x):\n    try:\n        raise HTTPException(404)\n"
+        "    except Exception as exc:\n        log(exc)\n        raise\n",
+        "from fastapi import HTTPException\ndef f(x):\n    try:\n        raise HTTPException(404)\n"
+        "    except Exception as exc:\n        if isinstance(exc, HTTPException):\n            raise exc\n"
+        "        raise HTTPException(500, detail=str(exc))\n",
+        # Keeps the status, or hands the exception to a function that may.
+        "from fastapi import HTTPException\ndef f(x):\n    try:\n        raise HTTPException(404)\n"
+        "    except Exception as e:\n        raise HTTPException(getattr(e, 'status_code', 500), detail=str(e))\n",
+        "from fastapi import HTTPException\ndef f(x):\n    try:\n        raise HTTPException(404)\n"
+        "    except Exception as e:\n        raise handle_exception(e)\n",
+        # Narrow handlers do not catch HTTPException.
+        "from fastapi import HTTPException\ndef f(x):\n    try:\n        raise HTTPException(404)\n"
+        "    except ValueError:\n        raise HTTPException(400)\n",
+        # The raise is outside the try, or in a nested function.
+        "from fastapi import HTTPException\ndef f(x):\n    try:\n        y = int(x)\n    except Exception:\n"
+        "        y = 0\n    if y < 0:\n        raise HTTPException(400)\n",
+        "from fastapi import HTTPException\ndef f(x):\n    try:\n        def cb():\n"
+        "            raise HTTPException(404)\n        register(cb)\n    except Exception:\n        pass\n",
+        # An inner try already lets it through.
+        "from fastapi import HTTPException\ndef f(x):\n    try:\n        try:\n            raise HTTPException(404)\n"
+        "        except HTTPException:\n            raise\n    except HTTPException:\n        raise\n"
+        "    except Exception:\n        pass\n",
+    ]
+    INVALID = [
+        Invalid(
+            "from fastapi import HTTPException\n\n"
+            "def read(item_id: int):\n"
+            "    try:\n"
+            "        if item_id not in DB:\n"
+            "            raise HTTPException(status_code=404, detail='Item not found')\n"
+            "        return DB[item_id]\n"
+            "    except Exception as exc:  # anything else\n"
+            "        raise HTTPException(status_code=500, detail=str(exc))\n",
+            fixed="from fastapi import HTTPException\n\n"
+            "def read(item_id: int):\n"
+            "    try:\n"
+            "        if item_id not in DB:\n"
+            "            raise HTTPException(status_code=404, detail='Item not found')\n"
+            "        return DB[item_id]\n"
+            "    except HTTPException:\n"
+            "        raise\n"
+            "    except Exception as exc:  # anything else\n"
+            "        raise HTTPException(status_code=500, detail=str(exc))\n",
+        ),
+        # Through a helper of the same module, with a bare except; the import is added.
+        Invalid(
+            "import fastapi\nfrom fastapi import Depends\n"
+            "def get_user(uid):\n    if uid is None:\n        raise fastapi.HTTPException(401)\n    return uid\n"
+            "def route(uid):\n    try:\n        return get_user(uid)\n    except:\n        return None\n",
+            fixed="import fastapi\nfrom fastapi import Depends\n"
+            "def get_user(uid):\n    if uid is None:\n        raise fastapi.HTTPException(401)\n    return uid\n"
+            "def route(uid):\n    try:\n        return get_user(uid)\n    except fastapi.HTTPException:\n        raise\n"
+            "    except:\n        return None\n",
+        ),
+        Invalid(
+            "from starlette.exceptions import HTTPException\nclass NotFound(HTTPException):\n    pass\n"
+            "async def f():\n    try:\n        raise NotFound(404)\n    except BaseException:\n        return {}\n",
+        ),
+    ]
+
+    def check(self, ctx: Context) -> Iterable[Diagnostic]:
+        raising_helpers = {name for name, fn in ctx.model.functions.items() if _raises_http(ctx, fn.body)}
+        for node in ast.walk(ctx.tree):
+            if not isinstance(node, (ast.Try, getattr(ast, "TryStar", ast.Try))):
+                continue
+            raise_node = None
+            for handler in node.handlers:
+                if self._catches_http(ctx, handler):
+                    break  # an earlier clause handles it (and FST204 judges no later one)
+                if not _is_broad(handler):
+                    continue
+                if raise_node is None:
+                    raise_node = _first_http_raise(ctx, node.body, raising_helpers)
+                if raise_node is None:
+                    break
+                if _preserves(ctx, handler):
+                    break
+                yield ctx.diagnostic(
+                    self,
+                    _header_range(ctx, handler),
+                    "this `except` catches the HTTPException raised in the `try` and answers 500 instead of its status",
+                    [_insert_fix(ctx, node, handler)],
+                    related=[(raise_node, "the HTTPException that is swallowed")],
+                )
+                break
+
+    @staticmethod
+    def _catches_http(ctx: Context, handler: ast.ExceptHandler) -> bool:
+        if handler.type is None:
+            return False
+        types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+        return any(ctx.model.is_http_exception(t) for t in types)
+
+
+def _is_broad(handler: ast.ExceptHandler) -> bool:
+    if handler.type is None:
+        return True
+    types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return any(isinstance(t, ast.Name) and t.id in BROAD for t in types)
+
+
+def _walk_body(stmts: list[ast.stmt]) -> Iterator[ast.AST]:
+    """Nodes of `stmts`, not entering nested functions/classes, nor inner try bodies whose
+    handlers catch broadly or catch HTTPException (those are judged on their own)."""
+    stack: list[ast.AST] = list(reversed(stmts))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, _NESTED):
+            continue
+        yield node
+        if isinstance(node, ast.Try):
+            inner_catches = any(_is_broad(h) or _names_http(h) for h in node.handlers)
+            children = ([] if inner_catches else node.body) + node.handlers + node.orelse + node.finalbody
+            stack.extend(reversed(children))
+        else:
+            stack.extend(reversed(list(ast.iter_child_nodes(node))))
+
+
+def _names_http(handler: ast.ExceptHandler) -> bool:
+    if handler.type is None:
+        return False
+    types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return any((t.attr if isinstance(t, ast.Attribute) else getattr(t, "id", "")) == "HTTPException" for t in types)
+
+
+def _is_http_raise(ctx: Context, node: ast.AST) -> bool:
+    if not isinstance(node, ast.Raise) or node.exc is None:
+        return False
+    exc = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
+    return ctx.model.is_http_exception(exc)
+
+
+def _raises_http(ctx: Context, stmts: list[ast.stmt]) -> bool:
+    return any(_is_http_raise(ctx, n) for n in _walk_body(stmts))
+
+
+def _first_http_raise(ctx: Context, stmts: list[ast.stmt], helpers: set[str]) -> ast.AST | None:
+    for n in _walk_body(stmts):
+        if _is_http_raise(ctx, n):
+            return n
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in helpers:
+            return n
+    return None
+
+
+def _preserves(ctx: Context, handler: ast.ExceptHandler) -> bool:
+    """The handler re-raises, inspects or delegates what it caught."""
+    name = handler.name
+    for n in _walk_body(handler.body):
+        if isinstance(n, ast.Raise):
+            if n.exc is None:
+                return True
+            if name and isinstance(n.exc, ast.Name) and n.exc.id == name:
+                return True
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "isinstance":
+            if any(ctx.model.is_http_exception(t) for t in _type_args(n)):
+                return True
+        if name and isinstance(n, ast.Attribute) and n.attr == "status_code":
+            if isinstance(n.value, ast.Name) and n.value.id == name:
+                return True
+        if name and isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in ("getattr", "hasattr"):
+            if n.args and isinstance(n.args[0], ast.Name) and n.args[0].id == name:
+                return True
+        if name and isinstance(n, (ast.Raise, ast.Return)) and _delegates(ctx, n, name):
+            return True
+    return False
+
+
+def _type_args(call: ast.Call) -> list[ast.expr]:
+    if len(call.args) < 2:
+        return []
+    t = call.args[1]
+    return list(t.elts) if isinstance(t, ast.Tuple) else [t]
+
+
+_PLAIN_CALLS = {"str", "repr", "format", "type", "print", "len"}
+
+
+def _delegates(ctx: Context, stmt: ast.Raise | ast.Return, name: str) -> bool:
+    value = stmt.exc if isinstance(stmt, ast.Raise) else stmt.value
+    if value is None:
+        return False
+    for n in ast.walk(value):
+        if not isinstance(n, ast.Call) or ctx.model.is_http_exception(n.func):
+            continue
+        if isinstance(n.func, ast.Name) and n.func.id in _PLAIN_CALLS:
+            continue
+        args = [*n.args, *(k.value for k in n.keywords)]
+        if any(isinstance(a, ast.Name) and a.id == name for a in args):
+            return True
+    return False
+
+
+def _header_range(ctx: Context, handler: ast.ExceptHandler) -> Range:
+    start = ctx.position(handler.lineno, handler.col_offset)
+    if handler.type is not None:
+        end = ctx.range(handler.type).end
+        if handler.name:
+            line = ctx.lines[end.line - 1]
+            idx = line.find(handler.name, end.col)
+            if idx >= 0:
+                end = Position(end.line, idx + len(handler.name))
+    else:
+        end = Position(start.line, start.col + len("except"))
+    return Range(start, end)
+
+
+def _insert_fix(ctx: Context, try_node: ast.Try, handler: ast.ExceptHandler) -> Fix:
+    def build():
+        (http_exc,), import_edits = references(ctx, [HTTP_EXCEPTION], before_line=try_node.lineno)
+
+        def plan(snippet):
+            target = snippet.find(try_node, cst.Try)
+            broad = snippet.find(handler, cst.ExceptHandler)
+
+            def insert(updated):
+                handlers = list(updated.handlers)
+                index = next(i for i, h in enumerate(try_target.handlers) if h is broad)
+                template = handlers[index]
+                new = cst.ExceptHandler(
+                    body=template.body.with_changes(
+                        body=[cst.SimpleStatementLine([cst.Raise()])],
+                        header=cst.TrailingWhitespace(),
+                    ),
+                    type=cst.parse_expression(http_exc),
+                    leading_lines=template.leading_lines,
+                )
+                handlers[index] = template.with_changes(leading_lines=[])
+                handlers.insert(index, new)
+                return updated.with_changes(handlers=handlers)
+
+            try_target = target
+            return {target: insert}
+
+        return rewrite(ctx, try_node, plan) + import_edits
+
+    return Fix("Insert `except HTTPException: raise` before it", Applicability.SAFE, build)
