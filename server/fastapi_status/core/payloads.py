@@ -23,9 +23,9 @@ JSON_RESPONSES = {
 MESSAGE_KEYS = ("detail", "message", "msg", "error_message", "error")
 _FAILURE = re.compile(
     r"\b(not found|does ?n[o']t exist|do ?n[o']t exist|no such|invalid|unauthori[sz]ed|forbidden|not allowed|"
-    r"permission denied|access denied|denied|already exists?|already registered|already taken|conflict|"
+    r"permission denied|access denied|already exists?|already registered|already taken|conflict|"
     r"failed|failure|errors?|missing|(is|are) required|not authenticated|incorrect|expired|unable to|"
-    r"cannot|can ?n[o']t|could ?n[o']t|bad request|not permitted|rejected|not supported|unsupported)\b",
+    r"cannot|can ?n[o']t|could ?n[o']t|bad request|not permitted|not supported|unsupported)\b",
     re.IGNORECASE,
 )
 _SUCCESS = re.compile(

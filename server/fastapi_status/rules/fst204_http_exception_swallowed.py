@@ -79,6 +79,16 @@ class HttpExceptionSwallowed(Rule):
         "    except Exception as e:\n        raise HTTPException(getattr(e, 'status_code', 500), detail=str(e))\n",
         "from fastapi import HTTPException\ndef f(x):\n    try:\n        raise HTTPException(404)\n"
         "    except Exception as e:\n        raise handle_exception(e)\n",
+        # The handler answers with the status that was raised.
+        "from fastapi import HTTPException\ndef f(p):\n    try:\n        if p.is_dir():\n"
+        "            raise HTTPException(403, 'File not allowed')\n    except Exception as e:\n"
+        "        raise HTTPException(403, 'File not allowed') from e\n",
+        # A fallback: the handler neither raises nor returns.
+        "from fastapi import HTTPException\ndef load_team(t):\n    if t is None:\n        raise HTTPException(404)\n"
+        "    return t\ndef f(t):\n    try:\n        team = load_team(t)\n    except Exception:\n"
+        "        team = None\n    return team\n",
+        "from fastapi import HTTPException\ndef f(t):\n    try:\n        raise HTTPException(404)\n"
+        "    except Exception:\n        return {'items': []}\n",
         # Narrow handlers do not catch HTTPException.
         "from fastapi import HTTPException\ndef f(x):\n    try:\n        raise HTTPException(404)\n"
         "    except ValueError:\n        raise HTTPException(400)\n",
@@ -117,41 +127,44 @@ class HttpExceptionSwallowed(Rule):
         Invalid(
             "import fastapi\nfrom fastapi import Depends\n"
             "def get_user(uid):\n    if uid is None:\n        raise fastapi.HTTPException(401)\n    return uid\n"
-            "def route(uid):\n    try:\n        return get_user(uid)\n    except:\n        return None\n",
+            "def route(uid):\n    try:\n        return get_user(uid)\n    except:\n        raise RuntimeError('lookup failed')\n",
             fixed="import fastapi\nfrom fastapi import Depends\n"
             "def get_user(uid):\n    if uid is None:\n        raise fastapi.HTTPException(401)\n    return uid\n"
             "def route(uid):\n    try:\n        return get_user(uid)\n    except fastapi.HTTPException:\n        raise\n"
-            "    except:\n        return None\n",
+            "    except:\n        raise RuntimeError('lookup failed')\n",
         ),
         Invalid(
             "from starlette.exceptions import HTTPException\nclass NotFound(HTTPException):\n    pass\n"
-            "async def f():\n    try:\n        raise NotFound(404)\n    except BaseException:\n        return {}\n",
+            "async def f():\n    try:\n        raise NotFound(404)\n    except BaseException as e:\n"
+            "        raise RuntimeError('failed') from e\n",
         ),
     ]
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
-        raising_helpers = {name for name, fn in ctx.model.functions.items() if _raises_http(ctx, fn.body)}
+        helpers = {name: fn for name, fn in ctx.model.functions.items() if _raises_http(ctx, fn.body)}
         for node in ast.walk(ctx.tree):
             if not isinstance(node, (ast.Try, getattr(ast, "TryStar", ast.Try))):
                 continue
-            raise_node = None
+            raises = None
             for handler in node.handlers:
                 if self._catches_http(ctx, handler):
                     break  # an earlier clause handles it (and FST204 judges no later one)
                 if not _is_broad(handler):
                     continue
-                if raise_node is None:
-                    raise_node = _first_http_raise(ctx, node.body, raising_helpers)
-                if raise_node is None:
+                if raises is None:
+                    raises = _http_raises(ctx, node.body, helpers)
+                if not raises or _preserves(ctx, handler) or not _answers(handler):
                     break
-                if _preserves(ctx, handler):
-                    break
+                swallowed = {_status(ctx, r) for _, r in raises}
+                answered = {_status(ctx, r) for r in _walk_body(handler.body) if _is_http_raise(ctx, r)}
+                if None not in swallowed and len(answered) == 1 and swallowed <= answered:
+                    break  # the handler answers with the very status that was raised
                 yield ctx.diagnostic(
                     self,
                     _header_range(ctx, handler),
                     "this `except` catches the HTTPException raised in the `try` and answers 500 instead of its status",
                     [_insert_fix(ctx, node, handler)],
-                    related=[(raise_node, "the HTTPException that is swallowed")],
+                    related=[(raises[0][0], "the HTTPException that is swallowed")],
                 )
                 break
 
@@ -205,13 +218,31 @@ def _raises_http(ctx: Context, stmts: list[ast.stmt]) -> bool:
     return any(_is_http_raise(ctx, n) for n in _walk_body(stmts))
 
 
-def _first_http_raise(ctx: Context, stmts: list[ast.stmt], helpers: set[str]) -> ast.AST | None:
+def _http_raises(ctx: Context, stmts: list[ast.stmt], helpers: dict) -> list[tuple[ast.AST, ast.Raise]]:
+    """(where, raise statement) for each HTTPException raised in `stmts`, directly or in a
+    helper function of this module called there."""
+    found = []
     for n in _walk_body(stmts):
         if _is_http_raise(ctx, n):
-            return n
-        if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in helpers:
-            return n
-    return None
+            found.append((n, n))
+        elif isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in helpers:
+            found += [(n, r) for r in _walk_body(helpers[n.func.id].body) if _is_http_raise(ctx, r)]
+    return found
+
+
+def _status(ctx: Context, node: ast.Raise) -> int | None:
+    call = node.exc
+    if not isinstance(call, ast.Call):
+        return None
+    expr = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "status_code"), None)
+    return ctx.model.status_of(expr)
+
+
+def _answers(handler: ast.ExceptHandler) -> bool:
+    """The handler raises: it turns the HTTPException into another error. A handler that falls
+    back (returns a default, assigns one, passes) made a deliberate choice and is left alone;
+    one that returns an error body with 200 is FST203's concern."""
+    return any(isinstance(n, ast.Raise) for n in _walk_body(handler.body))
 
 
 def _preserves(ctx: Context, handler: ast.ExceptHandler) -> bool:
