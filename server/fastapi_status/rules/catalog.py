@@ -16,6 +16,8 @@ from fastapi_status.rules.fst302_http_exception_success_status import HttpExcept
 from fastapi_status.rules.fst303_deprecated_status_constant import DeprecatedStatusConstant
 from fastapi_status.rules.fst304_status_not_int import StatusNotInt
 from fastapi_status.rules.fst305_declared_status_overridden import DeclaredStatusOverridden
+from fastapi_status.rules.fst401_undocumented_status import UndocumentedStatus
+from fastapi_status.rules.fst501_bare_status_number import BareStatusNumber
 
 RULES: list = [
     CreateWithout201,
@@ -32,4 +34,6 @@ RULES: list = [
     DeprecatedStatusConstant,
     StatusNotInt,
     DeclaredStatusOverridden,
+    UndocumentedStatus,
+    BareStatusNumber,
 ]
