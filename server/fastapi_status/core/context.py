@@ -25,6 +25,13 @@ class Context:
         self.settings = settings
         self.model = ModuleModel(tree)
         self._flows: dict[int, HandlerFlow] = {}
+        self._memo: dict[str, object] = {}
+
+    def memo(self, key: str, compute):
+        """A per-analysis cache for facts several rules or fixes need (computed once)."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     @cached_property
     def lines(self) -> list[str]:

@@ -12,7 +12,8 @@ from fastapi_status.core.diagnostics import Edit, Position, Range
 from fastapi_status.core.imports import canonical
 from fastapi_status.core.model import STATUS_MODULE
 from fastapi_status.core.statuses import STATUSES
-from fastapi_status.fixes.cst import FixNotApplicable, Snippet
+from fastapi_status.core.diagnostics import FixNotApplicable
+from fastapi_status.fixes.cst import Snippet
 
 if TYPE_CHECKING:
     from fastapi_status.core.context import Context
@@ -36,6 +37,21 @@ def _bound_names(tree: ast.Module) -> set[str]:
 def references(ctx: "Context", qualnames: list[str], before_line: int) -> tuple[list[str], list[Edit]]:
     """Expressions naming each of `qualnames` (e.g. "fastapi.HTTPException"), and the import
     edits they need. The import goes before `before_line` so decorators can use it."""
+    texts, missing = plan_references(ctx, qualnames)
+    return texts, (_import_edits(ctx, missing, before_line) if missing else [])
+
+
+def can_reference(ctx: "Context", qualnames: list[str]) -> bool:
+    """Whether `references` will succeed (cheap: no libcst), so a rule offers only fixes it can build."""
+    try:
+        plan_references(ctx, qualnames)
+    except FixNotApplicable:
+        return False
+    return True
+
+
+def plan_references(ctx: "Context", qualnames: list[str]) -> tuple[list[str], list[str]]:
+    """The texts for `qualnames` and the names that must be imported from fastapi."""
     texts: list[str] = []
     missing: list[str] = []
     imports = ctx.model.imports
@@ -52,12 +68,12 @@ def references(ctx: "Context", qualnames: list[str], before_line: int) -> tuple[
             texts.append(f"{fastapi_alias}.{short}")
             continue
         if bound is None:
-            bound = _bound_names(ctx.tree)
+            bound = ctx.memo("bound-names", lambda: _bound_names(ctx.tree))
         if short in bound:
             raise FixNotApplicable(f"the name {short!r} is taken in this module")
         texts.append(short)
         missing.append(short)
-    return texts, (_import_edits(ctx, missing, before_line) if missing else [])
+    return texts, missing
 
 
 def _import_edits(ctx: "Context", names: list[str], before_line: int) -> list[Edit]:

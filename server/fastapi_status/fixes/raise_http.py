@@ -11,7 +11,7 @@ from fastapi_status.core.diagnostics import Applicability, Fix
 from fastapi_status.core.model import HTTP_EXCEPTION, STATUS_MODULE
 from fastapi_status.core.statuses import STATUSES
 from fastapi_status.fixes.cst import rewrite, statement
-from fastapi_status.fixes.imports import references, status_reference
+from fastapi_status.fixes.imports import can_reference, references, status_reference
 
 if TYPE_CHECKING:
     from fastapi_status.core.context import Context
@@ -24,8 +24,11 @@ def raise_instead_fix(
     detail: str | None,
     cause: str | None = None,
     title: str | None = None,
-) -> Fix:
-    """`detail` is source text (an expression) or None; `cause` a name for `from cause`."""
+) -> list[Fix]:
+    """`detail` is source text (an expression) or None; `cause` a name for `from cause`.
+    Empty when `HTTPException` cannot be named in this module (the name is taken)."""
+    if not can_reference(ctx, [HTTP_EXCEPTION]):
+        return []
 
     def build():
         line = return_node.lineno
@@ -47,4 +50,4 @@ def raise_instead_fix(
 
         return rewrite(ctx, return_node, plan) + import_edits
 
-    return Fix(title or f"Raise HTTPException({code}) instead", Applicability.UNSAFE, build)
+    return [Fix(title or f"Raise HTTPException({code}) instead", Applicability.UNSAFE, build)]

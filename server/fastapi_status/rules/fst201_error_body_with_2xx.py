@@ -167,5 +167,5 @@ class ErrorBodyWith2xx(Rule):
                     site.node,
                     f"route answers {describe(status)} with an error body ({payload.reason}): "
                     "clients read the failure as success",
-                    [raise_instead_fix(ctx, site.node, code, detail)],
+                    raise_instead_fix(ctx, site.node, code, detail),
                 )

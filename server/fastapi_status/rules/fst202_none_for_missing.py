@@ -135,7 +135,7 @@ class NoneForMissing(Rule):
                     self,
                     site.node,
                     f"route answers 200 OK with `null` when `{thing}` is missing; clients expect 404 Not Found",
-                    [raise_instead_fix(ctx, site.node, 404, detail, title="Raise HTTPException(404) instead")],
+                    raise_instead_fix(ctx, site.node, 404, detail, title="Raise HTTPException(404) instead"),
                 )
 
 

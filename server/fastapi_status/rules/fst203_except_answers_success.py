@@ -130,7 +130,7 @@ class ExceptAnswersSuccess(Rule):
                     self,
                     site.node,
                     f"`except` block answers {describe(status)} with an error body: the failure reaches the client as success",
-                    [raise_instead_fix(ctx, site.node, 500, detail, cause=clause.name)],
+                    raise_instead_fix(ctx, site.node, 500, detail, cause=clause.name),
                     related=[(clause, "the exception handled here")],
                 )
 

@@ -9,7 +9,7 @@ from fastapi_status.core.context import Context
 from fastapi_status.core.diagnostics import Applicability, Diagnostic, Fix, Position, Range
 from fastapi_status.core.model import HTTP_EXCEPTION
 from fastapi_status.fixes.cst import rewrite
-from fastapi_status.fixes.imports import references
+from fastapi_status.fixes.imports import can_reference, references
 from fastapi_status.rules.base import Invalid, Rule
 
 BROAD = {"Exception", "BaseException"}
@@ -163,7 +163,7 @@ class HttpExceptionSwallowed(Rule):
                     self,
                     _header_range(ctx, handler),
                     "this `except` catches the HTTPException raised in the `try` and answers 500 instead of its status",
-                    [_insert_fix(ctx, node, handler)],
+                    [_insert_fix(ctx, node, handler)] if can_reference(ctx, [HTTP_EXCEPTION]) else [],
                     related=[(raises[0][0], "the HTTPException that is swallowed")],
                 )
                 break

@@ -11,7 +11,7 @@ from fastapi_status.core.model import STATUS_MODULE
 from fastapi_status.core.status_sites import status_sites
 from fastapi_status.core.statuses import STATUSES
 from fastapi_status.fixes.cst import rewrite
-from fastapi_status.fixes.imports import references
+from fastapi_status.fixes.imports import can_reference, references
 from fastapi_status.rules.base import Invalid, Rule
 
 
@@ -72,6 +72,7 @@ class BareStatusNumber(Rule):
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         seen: set[int] = set()
+        fixable = can_reference(ctx, [STATUS_MODULE])
         for site in status_sites(ctx):
             expr = site.expr
             if site.where == "responses-key" or id(expr) in seen:
@@ -81,7 +82,10 @@ class BareStatusNumber(Rule):
             seen.add(id(expr))
             constant = STATUSES[expr.value].constant
             yield ctx.diagnostic(
-                self, expr, f"write `status.{constant}` instead of the bare number {expr.value}", [_constant_fix(ctx, expr, constant)]
+                self,
+                expr,
+                f"write `status.{constant}` instead of the bare number {expr.value}",
+                [_constant_fix(ctx, expr, constant)] if fixable else [],
             )
 
 
