@@ -56,7 +56,10 @@ def decode(data: bytes) -> tuple[str, str]:
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     except SyntaxError as exc:
-        raise ReadError(f"cannot read: {exc}") from exc
+        if "unknown encoding" in str(exc):
+            raise ReadError(f"cannot read: {exc}") from exc
+        # No usable encoding declaration and bytes that are not UTF-8.
+        raise ReadError("cannot read: not valid UTF-8 (and no encoding declaration)") from exc
     try:
         return data.decode(encoding), encoding
     except (UnicodeDecodeError, LookupError) as exc:
