@@ -23,9 +23,9 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-# Regenerates docs/rules.md from the rule modules (a test checks it is current).
+# Regenerates docs/rules.md and the README's rules table from the rule modules (a test checks both).
 docs: $(STAMP)
-	$(BIN)/python -m fastapi_status.docs > docs/rules.md
+	$(BIN)/python -m fastapi_status.docs --write
 
 clean:
 	rm -rf $(VENV) .fastapi_status_cache .pytest_cache

@@ -2,11 +2,13 @@
 
     python -m fastapi_status.docs            # docs/rules.md to stdout
     python -m fastapi_status.docs --table    # the README table rows
+    python -m fastapi_status.docs --write    # rewrite docs/rules.md and the README table (make docs)
 """
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from fastapi_status.rules import ALL_RULES
 
@@ -49,8 +51,25 @@ def rules_markdown() -> str:
     return "\n".join(out) + "\n"
 
 
+TABLE_HEADER = "| code | name | what it flags | default | fix |\n|---|---|---|---|---|\n"
+
+
+def write(root: Path) -> None:
+    (root / "docs" / "rules.md").write_text(rules_markdown(), encoding="utf-8")
+    readme = root / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    start = text.index(TABLE_HEADER) + len(TABLE_HEADER)
+    end = text.index("\n\n", start)
+    readme.write_text(text[:start] + table_rows() + text[end:], encoding="utf-8")
+
+
 def main(argv: list[str]) -> int:
-    sys.stdout.write(table_rows() + "\n" if "--table" in argv else rules_markdown())
+    if "--write" in argv:
+        write(Path.cwd())
+    elif "--table" in argv:
+        sys.stdout.write(table_rows() + "\n")
+    else:
+        sys.stdout.write(rules_markdown())
     return 0
 
 

@@ -118,9 +118,16 @@ def _pos(text: str, offset: int, first_line: int) -> Position:
     return Position(first_line + line, offset - (last_break + 1))
 
 
+def snippet_at(ctx: "Context", line: int) -> Snippet:
+    """The parsed statement around `line`, parsed once per analysis however many fixes use it."""
+    stmt = ctx.model.top_level_statement(line)
+    key = f"snippet:{statement_first_line(stmt) if stmt is not None else line}"
+    return ctx.memo(key, lambda: Snippet(ctx, line))
+
+
 def rewrite(ctx: "Context", anchor: ast.AST, plan: Callable[[Snippet], Mapping[cst.CSTNode, Change]]) -> list[Edit]:
     """Parse the statement around `anchor`, let `plan` pick nodes and their replacements."""
-    snippet = Snippet(ctx, anchor.lineno)  # type: ignore[attr-defined]
+    snippet = snippet_at(ctx, anchor.lineno)  # type: ignore[attr-defined]
     return snippet.edits(plan(snippet))
 
 

@@ -13,7 +13,7 @@ from fastapi_status.core.imports import canonical
 from fastapi_status.core.model import STATUS_MODULE
 from fastapi_status.core.statuses import STATUSES
 from fastapi_status.core.diagnostics import FixNotApplicable
-from fastapi_status.fixes.cst import Snippet
+from fastapi_status.fixes.cst import snippet_at
 
 if TYPE_CHECKING:
     from fastapi_status.core.context import Context
@@ -93,7 +93,7 @@ def _import_edits(ctx: "Context", names: list[str], before_line: int) -> list[Ed
             ):
                 existing = stmt
     if existing is not None:
-        snippet = Snippet(ctx, existing.lineno)
+        snippet = snippet_at(ctx, existing.lineno)
         node = snippet.find(existing, cst.ImportFrom)
         assert isinstance(node, cst.ImportFrom)
 
