@@ -67,7 +67,14 @@ class Context:
         )
 
     def text(self, node: ast.AST) -> str:
-        return ast.get_source_segment(self.source, node) or ""
+        """The source of `node` (from the line table: no pass over the whole file)."""
+        rng = self.range(node)
+        lines = self.lines[rng.start.line - 1 : rng.end.line]
+        if not lines:
+            return ""
+        if len(lines) == 1:
+            return lines[0][rng.start.col : rng.end.col]
+        return lines[0][rng.start.col :] + "".join(lines[1:-1]) + lines[-1][: rng.end.col]
 
     # -- diagnostics -------------------------------------------------------------------------
 
