@@ -14,6 +14,7 @@ from fastapi_status.core.model import STATUS_MODULE
 from fastapi_status.core.statuses import STATUSES
 from fastapi_status.core.diagnostics import FixNotApplicable
 from fastapi_status.fixes.cst import snippet_at
+from fastapi_status.fixes.scope import shadowed
 
 if TYPE_CHECKING:
     from fastapi_status.core.context import Context
@@ -38,6 +39,9 @@ def references(ctx: "Context", qualnames: list[str], before_line: int) -> tuple[
     """Expressions naming each of `qualnames` (e.g. "fastapi.HTTPException"), and the import
     edits they need. The import goes before `before_line` so decorators can use it."""
     texts, missing = plan_references(ctx, qualnames)
+    for text in texts:
+        if shadowed(ctx, text, before_line):  # `def list_items(status: str)` has its own `status`
+            raise FixNotApplicable(f"{text!r} means something else at line {before_line}")
     return texts, (_import_edits(ctx, missing, before_line) if missing else [])
 
 
@@ -148,6 +152,8 @@ def status_reference(ctx: "Context", code: int, before_line: int) -> tuple[str, 
     if info is None or style == "number":
         return str(code), []
     alias = ctx.model.status_module_alias
+    if alias and shadowed(ctx, alias, before_line):
+        return str(code), []
     if alias:
         return f"{alias}.{info.constant}", []
     if style == "constant":
