@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import ast
-from typing import TYPE_CHECKING
+import io
+import tokenize
+from typing import TYPE_CHECKING, Callable
 
 import libcst as cst
 
-from fastapi_status.core.diagnostics import Applicability, Fix
+from fastapi_status.core.diagnostics import Applicability, Fix, FixNotApplicable
 from fastapi_status.core.model import HTTP_EXCEPTION, STATUS_MODULE
 from fastapi_status.core.statuses import STATUSES
 from fastapi_status.fixes.cst import rewrite, statement
-from fastapi_status.fixes.imports import can_reference, references, status_reference
+from fastapi_status.fixes.imports import plan_references, references, status_reference
+from fastapi_status.fixes.scope import shadowed
 
 if TYPE_CHECKING:
     from fastapi_status.core.context import Context
@@ -21,33 +24,98 @@ def raise_instead_fix(
     ctx: "Context",
     return_node: ast.Return,
     code: int,
-    detail: str | None,
+    detail: str | Callable[[], str] | None,
     cause: str | None = None,
     title: str | None = None,
+    remove: ast.stmt | None = None,
 ) -> list[Fix]:
-    """`detail` is source text (an expression) or None; `cause` a name for `from cause`.
-    Empty when `HTTPException` cannot be named in this module (the name is taken)."""
-    if not can_reference(ctx, [HTTP_EXCEPTION]):
+    """`detail` is source text (an expression), a function giving it (called only when the
+    fix is built), or None; `cause` a name for `from cause`;
+    `remove` a statement made dead by the change (the assignment of the returned local).
+    Empty when `HTTPException` cannot be named at the return (the name is taken or shadowed)."""
+    if not _can_name_exception(ctx, return_node.lineno):
         return []
 
     def build():
         line = return_node.lineno
         names = [HTTP_EXCEPTION]
-        need_status = (
-            ctx.settings.status_style == "constant" and not ctx.model.status_module_alias and code in STATUSES
-        )
-        if need_status:
+        if _needs_status_import(ctx, code, line):
             names.append(STATUS_MODULE)
         texts, import_edits = references(ctx, names, before_line=line)
-        status_text = f"{texts[1]}.{STATUSES[code].constant}" if need_status else status_reference(ctx, code, line)[0]
-        args = f"status_code={status_text}" + (f", detail={detail}" if detail else "")
+        if len(names) > 1:
+            status_text = f"{texts[1]}.{STATUSES[code].constant}"
+        else:
+            status_text = status_reference(ctx, code, line)[0]
+            if "." in status_text and shadowed(ctx, status_text, line):
+                status_text = str(code)  # `status` is a parameter or a local here: write the number
+        detail_text = detail() if callable(detail) else detail
+        args = f"status_code={status_text}" + (f", detail={detail_text}" if detail_text else "")
         code_text = f"raise {texts[0]}({args})" + (f" from {cause}" if cause else "")
-        replacement = statement(code_text)
-
-        def plan(snippet):
-            target = snippet.find(return_node, cst.Return)
-            return {target: lambda _: replacement}
-
-        return rewrite(ctx, return_node, plan) + import_edits
+        return _replace(ctx, return_node, code_text, remove) + import_edits
 
     return [Fix(title or f"Raise HTTPException({code}) instead", Applicability.UNSAFE, build)]
+
+
+def _needs_status_import(ctx: "Context", code: int, line: int) -> bool:
+    """The settings ask for `status` constants, the module has no `status` yet, and one can be
+    imported that means it at `line`."""
+    if ctx.settings.status_style != "constant" or ctx.model.status_module_alias or code not in STATUSES:
+        return False
+    try:
+        (text,), _ = plan_references(ctx, [STATUS_MODULE])
+    except FixNotApplicable:
+        return False
+    return not shadowed(ctx, text, line)
+
+
+def reraise_fix(ctx: "Context", return_node: ast.Return, title: str) -> list[Fix]:
+    """Replace the `return` with a bare `raise` (in an `except HTTPException` clause)."""
+    return [Fix(title, Applicability.UNSAFE, lambda: _replace(ctx, return_node, "raise", None))]
+
+
+def _replace(ctx: "Context", return_node: ast.Return, code_text: str, remove: ast.stmt | None):
+    replacement = statement(code_text)
+
+    def plan(snippet):
+        changes = {snippet.find(return_node, cst.Return): lambda _: replacement}
+        if remove is not None:
+            target = snippet.parent_statement(snippet.find(remove, (cst.Assign, cst.AnnAssign)))
+            if isinstance(target, cst.SimpleStatementLine) and len(target.body) == 1:
+                changes[target] = lambda _: cst.RemoveFromParent()
+        return changes
+
+    return rewrite(ctx, return_node, plan)
+
+
+def _can_name_exception(ctx: "Context", line: int) -> bool:
+    try:
+        (text,), _ = plan_references(ctx, [HTTP_EXCEPTION])
+    except FixNotApplicable:  # the name is taken in this module
+        return False
+    return not shadowed(ctx, text, line)
+
+
+def string_literal(ctx: "Context", text: str) -> str:
+    """`text` as a string literal in the quotes the module mostly uses."""
+    quote = ctx.memo("fixes.preferred-quote", lambda: _preferred_quote(ctx.source))
+    literal = repr(text)
+    if quote == '"' and literal.startswith("'") and '"' not in text:
+        literal = '"' + literal[1:-1].replace("\\'", "'") + '"'
+    return literal
+
+
+def _preferred_quote(source: str) -> str:
+    single = double = 0
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+            if tok.type == tokenize.STRING:
+                body = tok.string.lstrip("rbuRBUfF")
+                if body.startswith(('"""', "'''")):
+                    continue  # docstrings say nothing about the style of short strings
+                if body.startswith('"'):
+                    double += 1
+                elif body.startswith("'"):
+                    single += 1
+    except (tokenize.TokenError, SyntaxError):
+        pass
+    return '"' if double > single else "'"

@@ -1,40 +1,117 @@
 from __future__ import annotations
 
+import ast
+import re
 from typing import Iterable
 
 from fastapi_status.core.context import Context
 from fastapi_status.core.diagnostics import Diagnostic
 from fastapi_status.core.model import Route
-from fastapi_status.core.payloads import REPORT_WORDS, error_payload, infer_status, payload_of
+from fastapi_status.core.payloads import (
+    ACKNOWLEDGE_WORDS,
+    JSON_RESPONSES,
+    REPORT_WORDS,
+    error_payload,
+    in_same_block,
+    infer_status,
+    payload_source,
+    receives_webhooks,
+    response_handed_off,
+)
+from fastapi_status.core.status_sites import status_sites
 from fastapi_status.core.statuses import describe
 from fastapi_status.fixes.raise_http import raise_instead_fix
 from fastapi_status.rules.base import Invalid, Rule
 from fastapi_status.rules.fst101_create_without_201 import words
 
+_OUTCOME_KEYS = {"status", "ok", "success"}
+
+
+def _route_words(route: Route) -> set[str]:
+    return set(words(route.handler.name)) | set(words(route.path or ""))
+
 
 def reports_a_result(route: Route) -> bool:
     """Health, check, validate… routes answer `{"ok": False}` as their normal result."""
-    return bool(REPORT_WORDS & (set(words(route.handler.name)) | set(words(route.path or ""))))
+    return bool(REPORT_WORDS & _route_words(route))
+
+
+def acknowledges(route: Route) -> bool:
+    """Routes that put errors in a 2xx body on purpose: webhook receivers answer 200 whatever
+    happened (their callers retry anything else), GraphQL / JSON-RPC endpoints do it by
+    specification, a route whose response model is an error type (`Item | ErrorResponse`)
+    declares it, and a handler wrapped by a template decorator returns a page's context."""
+    if ACKNOWLEDGE_WORDS & _route_words(route) or receives_webhooks(route.handler):
+        return True
+    if route.response_class is not None and route.response_class not in JSON_RESPONSES:
+        return True  # an HTML or text page: what it shows is not a JSON error body
+    contract = route.response_model.value if route.response_model is not None else route.handler.returns
+    if contract is not None and any(_ERROR_TYPE.search(name) for name in _type_names(contract)):
+        return True
+    for dec in route.handler.decorator_list:
+        target = dec.func if isinstance(dec, ast.Call) else dec
+        names = [n.id if isinstance(n, ast.Name) else n.attr for n in ast.walk(target) if isinstance(n, (ast.Name, ast.Attribute))]
+        if dec is not route.registration and _TEMPLATE_WORDS & set(words("_".join(names))):
+            return True
+    return False
+
+
+_ERROR_TYPE = re.compile(r"Error|Failure|Problem|Fault")
+_TEMPLATE_WORDS = {"template", "templates", "render", "jinja", "jinja2", "html", "page", "view"}
+
+
+def _type_names(node: ast.AST) -> list[str]:
+    """The names an expression mentions (`models.ErrorOut`, `"ItemOut"`, `Union[A, B]`)."""
+    names = []
+    for n in ast.walk(node):
+        if isinstance(n, ast.Name):
+            names.append(n.id)
+        elif isinstance(n, ast.Attribute):
+            names.append(n.attr)
+        elif isinstance(n, ast.Constant) and isinstance(n.value, str) and n.value.isidentifier():
+            names.append(n.value)
+    return names
 
 
 def uses_422(ctx: Context) -> bool:
-    return "422" in ctx.source
+    """The module answers 422 somewhere itself: its validation errors use 422, not 400."""
+
+    def compute() -> bool:
+        return any(
+            site.where in ("exception", "response", "assignment", "route") and ctx.model.status_of(site.expr) == 422
+            for site in status_sites(ctx)
+        )
+
+    return bool(ctx.memo("fst20x.uses-422", compute))
 
 
 class ErrorBodyWith2xx(Rule):
     """
     ## What it does
-    Flags a route that returns an error payload with a success status: a dict (or the content of
-    a `JSONResponse`, `ORJSONResponse` or `UJSONResponse` without `status_code=`) that has a
-    non-empty `"error"`/`"errors"`, `"ok": False` or `"success": False`, `"status": "error"`, or a
-    `"detail"`/`"message"` whose text reads as a failure ("not found", "invalid",
-    "unauthorized"…).
+    Flags a route that returns an error payload with a success status: a dict (returned
+    directly, through a local variable assigned once, or as the content of a `JSONResponse`,
+    `ORJSONResponse` or `UJSONResponse` built without `status_code=`) that has a non-empty
+    `"error"`/`"errors"` literal, `"ok": False` or `"success": False`, `"status": "error"` (in a
+    payload that carries only its outcome), or a `"detail"`/`"message"` whose text reads as a
+    failure ("not found", "invalid", "unauthorized", "already exists"…).
 
-    Left alone: a path where `response.status_code` was set, a response built with its own
-    `status_code=`, an `"errors"` value that may be empty (a variable: partial-success batch
-    answers), success text (`{"detail": "API key deleted"}`), a return inside `except` (that is
-    FST203), and routes whose job is to report a result (health, check, validate, verify,
-    status, ping…), for which `{"valid": False}` is the normal answer.
+    Left alone:
+
+    - a path where `response.status_code` may have been set (or the injected `Response` was
+      handed to a helper), and a response built with its own `status_code=`;
+    - an `"errors"` value that may be empty (a variable: partial-success batch answers), and
+      success or conditional wording (`{"detail": "API key deleted"}`, `"No errors found"`,
+      `"If the email is not registered, nothing happens"`);
+    - payloads whose error is part of the answer: a yes/no answer (`{"valid": False, …}`,
+      `{"available": False, …}`), a degraded answer that keeps its data with fallback values
+      (`{"items": [], "error": "…"}`), JSON-RPC (`"jsonrpc"`) and GraphQL (`"data"` with
+      `"errors"`) answers;
+    - webhook receivers (webhook, hook, ipn, stripe, slack, telegram… in the handler's name or
+      path), which answer 200 on purpose because their callers retry anything else;
+    - routes whose job is to report a result (health, check, validate, verify, status, ping,
+      test…): there only a payload that says nothing but "not found" (no `status`/`ok`/`success`
+      key) is flagged, since that is the request failing, not the report;
+    - a return inside `except`: that is FST203.
 
     ## Why is this bad?
     The client receives `200 OK`. HTTP clients, retries, caches, monitoring and generated SDKs
@@ -62,9 +139,11 @@ class ErrorBodyWith2xx(Rule):
     ```
 
     ## Fix safety
-    The fix is unsafe: clients then receive an error status (inferred from the message: not
-    found 404, unauthorized 401, forbidden 403, already exists 409, invalid or missing 400 or
-    422, otherwise 400) and FastAPI's `{"detail": …}` body instead of the old one.
+    The fix is unsafe: clients then receive an error status and FastAPI's `{"detail": …}` body
+    instead of the old one. The status is inferred from the message: not found 404,
+    unauthorized or bad credentials 401, forbidden or permission 403, already exists or conflict
+    409, too many requests 429, invalid, required or missing 400 (422 when the module already
+    answers 422 somewhere), otherwise 400. The message is kept as the `detail`.
     """
 
     code = "FST201"
@@ -79,25 +158,68 @@ class ErrorBodyWith2xx(Rule):
         "from fastapi import APIRouter, Response\nrouter = APIRouter()\n"
         "@router.get('/items/{i}')\ndef read(i: int, response: Response):\n    if i < 0:\n"
         "        response.status_code = 404\n        return {'error': 'Item not found'}\n    return {'id': i}\n",
-        # The response carries its own status.
+        # ... or may be set by a helper the Response is handed to.
+        "from fastapi import APIRouter, Response\nrouter = APIRouter()\n"
+        "@router.get('/items/{i}')\ndef read(i: int, response: Response):\n    if i < 0:\n"
+        "        not_found(response)\n        return {'error': 'Item not found'}\n    return {'id': i}\n",
+        # The response carries its own status (even one we cannot read).
         "from fastapi import APIRouter\nfrom fastapi.responses import JSONResponse\nrouter = APIRouter()\n"
         "@router.get('/items/{i}')\ndef read(i: int):\n"
         "    return JSONResponse({'error': 'Item not found'}, status_code=404)\n",
+        "from fastapi import APIRouter\nfrom fastapi.responses import JSONResponse\nrouter = APIRouter()\n"
+        "@router.get('/items/{i}')\ndef read(i: int, code: int):\n"
+        "    return JSONResponse(content={'error': 'Item not found'}, status_code=code)\n",
+        # A response object whose status is set after it is built.
+        "from fastapi import APIRouter\nfrom fastapi.responses import JSONResponse\nrouter = APIRouter()\n"
+        "@router.get('/items/{i}')\ndef read(i: int):\n    resp = JSONResponse({'error': 'Item not found'})\n"
+        "    resp.status_code = 404\n    return resp\n",
+        # A local dict that is changed before it is returned.
+        "from fastapi import APIRouter\nrouter = APIRouter()\n"
+        "@router.post('/sync')\ndef sync():\n    result = {'success': False}\n    if run():\n"
+        "        result['success'] = True\n    return result\n",
         # Partial success: `errors` may be empty.
         "from fastapi import APIRouter\nrouter = APIRouter()\n"
         "@router.post('/batch')\ndef batch(items: list):\n    errors = []\n    done = []\n"
         "    return {'done': done, 'errors': errors}\n",
         "from fastapi import APIRouter\nrouter = APIRouter()\n"
         "@router.post('/batch')\ndef batch(items: list):\n    return {'done': items, 'error': None}\n",
+        # A degraded answer: the data keys are kept, with fallback values.
+        "from fastapi import APIRouter\nrouter = APIRouter()\n"
+        "@router.get('/tools')\ndef tools():\n    if not SERVERS:\n"
+        "        return {'tools': [], 'error': 'No server configured'}\n    return {'tools': list_tools()}\n",
+        # A yes/no answer.
+        "from fastapi import APIRouter\nrouter = APIRouter()\n"
+        "@router.get('/usernames/{name}')\ndef username(name: str):\n    if name in TAKEN:\n"
+        "        return {'available': False, 'message': 'Username already taken'}\n    return {'available': True}\n",
         # Reporting routes.
         "from fastapi import APIRouter\nrouter = APIRouter()\n"
         "@router.post('/coupons/validate')\ndef validate_coupon(code: str):\n"
-        "    return {'valid': False, 'message': 'Invalid coupon code'}\n",
+        "    return {'message': 'Invalid coupon code'}\n",
         "from fastapi import APIRouter\nrouter = APIRouter()\n"
         "@router.get('/health')\ndef health():\n    return {'ok': False, 'error': 'database unreachable'}\n",
-        # Success wording that contains a failure word.
+        "from fastapi import APIRouter\nrouter = APIRouter()\n"
+        "@router.get('/health/db')\ndef db_health():\n    return {'status': 'down', 'error': 'Database not found'}\n",
+        # A webhook receiver acknowledges whatever happened; JSON-RPC and GraphQL carry errors in 200.
+        "from fastapi import APIRouter\nrouter = APIRouter()\n"
+        "@router.post('/payments/webhook')\nasync def payment_webhook(event: dict):\n"
+        "    if event.get('type') not in HANDLERS:\n        return {'status': 'error', 'message': 'Unsupported event'}\n"
+        "    return {'status': 'ok'}\n",
+        "from fastapi import APIRouter\nrouter = APIRouter()\n"
+        "@router.post('/rpc/call')\ndef call(req: dict):\n"
+        "    return {'jsonrpc': '2.0', 'id': req.get('id'), 'error': {'code': -32601, 'message': 'Method not found'}}\n",
+        # Success wording that contains a failure word; conditional wording; counts.
         "from fastapi import APIRouter\nrouter = APIRouter()\n"
         "@router.post('/import')\ndef run_import():\n    return {'message': 'Import finished with no errors'}\n",
+        "from fastapi import APIRouter\nrouter = APIRouter()\n"
+        "@router.post('/cache/purge')\ndef purge():\n    return {'message': 'Expired entries purged, nothing failed'}\n",
+        "from fastapi import APIRouter\nrouter = APIRouter()\n"
+        "@router.post('/password/forgot')\ndef forgot(email: str):\n"
+        "    return {'detail': 'If the email is not found, no message is sent'}\n",
+        "from fastapi import APIRouter\nrouter = APIRouter()\n"
+        "@router.post('/rows/import')\ndef import_rows(rows: list):\n"
+        "    n = load(rows)\n    return {'message': f'Imported rows, {n} failed'}\n",
+        "from fastapi import APIRouter\nrouter = APIRouter()\n"
+        "@router.get('/jobs/{i}')\ndef job(i: int):\n    return {'job_id': i, 'status': 'failed'}\n",
         # Declares an error status itself.
         "from fastapi import APIRouter\nrouter = APIRouter()\n"
         "@router.get('/teapot', status_code=418)\ndef teapot():\n    return {'error': 'I am a teapot'}\n",
@@ -105,6 +227,9 @@ class ErrorBodyWith2xx(Rule):
         "from fastapi import APIRouter\nrouter = APIRouter()\n"
         "@router.get('/x')\ndef x():\n    try:\n        return work()\n    except KeyError:\n"
         "        return {'error': 'Item not found'}\n",
+        # Not a route.
+        "from fastapi import APIRouter\nrouter = APIRouter()\n"
+        "def load(i: int):\n    return {'error': 'Item not found'}\n",
     ]
     INVALID = [
         Invalid(
@@ -137,11 +262,45 @@ class ErrorBodyWith2xx(Rule):
             "        raise HTTPException(status_code=409, detail=f\"User {user['name']} already exists\")\n"
             "    return user\n",
         ),
-        # Through a local variable assigned once.
+        # Through a local variable assigned once: the assignment goes with the return.
         Invalid(
             "import fastapi\nrouter = fastapi.APIRouter()\n"
             "@router.get('/orders/{i}')\ndef order(i: int):\n    if i > 10:\n"
             "        body = {'ok': False, 'detail': 'Order not found'}\n        return body\n    return {'id': i}\n",
+            fixed="import fastapi\nrouter = fastapi.APIRouter()\n"
+            "@router.get('/orders/{i}')\ndef order(i: int):\n    if i > 10:\n"
+            "        raise fastapi.HTTPException(status_code=404, detail='Order not found')\n    return {'id': i}\n",
+        ),
+        # Validation wording: 422 where the module already answers 422.
+        Invalid(
+            "from fastapi import APIRouter, HTTPException\nrouter = APIRouter()\n"
+            "@router.post('/orders')\ndef place(order: dict):\n    if not order.get('items'):\n"
+            "        return {'message': 'Items are required'}\n    if order.get('qty', 0) < 0:\n"
+            "        raise HTTPException(422, 'Bad quantity')\n    return order\n",
+            fixed="from fastapi import APIRouter, HTTPException\nrouter = APIRouter()\n"
+            "@router.post('/orders')\ndef place(order: dict):\n    if not order.get('items'):\n"
+            "        raise HTTPException(status_code=422, detail='Items are required')\n"
+            "    if order.get('qty', 0) < 0:\n"
+            "        raise HTTPException(422, 'Bad quantity')\n    return order\n",
+        ),
+        # A reporting route still fails when the thing it reports on does not exist.
+        Invalid(
+            "from fastapi import APIRouter\nrouter = APIRouter()\n"
+            "@router.get('/jobs/{job_id}/status')\ndef job_status(job_id: int):\n"
+            "    if job_id not in JOBS:\n        return {'error': 'Job not found'}\n    return JOBS[job_id]\n",
+            fixed="from fastapi import APIRouter, HTTPException\nrouter = APIRouter()\n"
+            "@router.get('/jobs/{job_id}/status')\ndef job_status(job_id: int):\n"
+            "    if job_id not in JOBS:\n        raise HTTPException(status_code=404, detail='Job not found')\n"
+            "    return JOBS[job_id]\n",
+        ),
+        # An envelope: `"success": False` with no message.
+        Invalid(
+            "from fastapi import APIRouter\nrouter = APIRouter()\n"
+            "@router.post('/subscriptions')\ndef subscribe(email: str):\n    if not send(email):\n"
+            "        return {'success': False, 'data': None}\n    return {'success': True, 'data': email}\n",
+            fixed="from fastapi import APIRouter, HTTPException\nrouter = APIRouter()\n"
+            "@router.post('/subscriptions')\ndef subscribe(email: str):\n    if not send(email):\n"
+            "        raise HTTPException(status_code=400)\n    return {'success': True, 'data': email}\n",
         ),
     ]
 
@@ -149,23 +308,37 @@ class ErrorBodyWith2xx(Rule):
         seen: set[int] = set()
         for route in ctx.routes:
             status = route.effective_status
-            if status is None or not 200 <= status < 300 or reports_a_result(route):
+            if status is None or not 200 <= status < 300 or acknowledges(route):
                 continue
             flow = ctx.flow(route.handler)
+            if response_handed_off(route.handler, flow.response_param):
+                continue
+            reporting = reports_a_result(route)
             for site in flow.returns:
                 if site.node is None or site.handler is not None or site.assignments or id(site.node) in seen:
                     continue
-                found = payload_of(site.value, ctx.model, flow)
-                payload = found and error_payload(found[0])
-                if not payload:
+                source = payload_source(site.value, ctx.model, route.handler)
+                if source is None or source.mapping is None:
+                    continue
+                payload = error_payload(source.mapping)
+                if payload is None:
+                    continue
+                code = infer_status(payload.text, uses_422(ctx)) or 400
+                if reporting and not _fails_the_request(payload, code):
                     continue
                 seen.add(id(site.node))
-                code = infer_status(payload.text, uses_422(ctx)) or 400
                 detail = ctx.text(payload.message) if payload.message is not None else None
+                remove = source.local if source.local and in_same_block(route.handler, source.local, site.node) else None
                 yield ctx.diagnostic(
                     self,
                     site.node,
                     f"route answers {describe(status)} with an error body ({payload.reason}): "
                     "clients read the failure as success",
-                    raise_instead_fix(ctx, site.node, code, detail),
+                    raise_instead_fix(ctx, site.node, code, detail, remove=remove),
                 )
+
+
+def _fails_the_request(payload, code: int) -> bool:
+    """In a reporting route: the payload says only that the thing asked about does not exist."""
+    keys = {k.value.lower() for k in payload.mapping.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)}
+    return code == 404 and payload.envelope_only and not payload.flagged and not keys & _OUTCOME_KEYS

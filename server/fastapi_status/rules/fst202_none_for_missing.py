@@ -6,31 +6,48 @@ from typing import Iterable
 from fastapi_status.core.context import Context
 from fastapi_status.core.diagnostics import Diagnostic
 from fastapi_status.core.flow import ReturnSite
-from fastapi_status.core.model import Route
-from fastapi_status.core.statuses import body_allowed
+from fastapi_status.core.model import FunctionNode, Route
+from fastapi_status.core.payloads import JSON_RESPONSES, response_handed_off
+from fastapi_status.core.statuses import body_allowed, describe
 from fastapi_status.core.values import Kind
-from fastapi_status.fixes.raise_http import raise_instead_fix
+from fastapi_status.fixes.raise_http import raise_instead_fix, string_literal
 from fastapi_status.rules.base import Invalid, Rule
 from fastapi_status.rules.fst101_create_without_201 import words
 
-_FILLER = {"db", "obj", "existing", "found", "result", "record", "row", "maybe", "opt", "the", "current", "model", "entity"}
+# Words of a variable name that say nothing about the thing ("db_user" is a user).
+_FILLER = {"db", "obj", "existing", "found", "result", "record", "row", "maybe", "opt", "the", "current", "model",
+           "entity", "instance", "data", "res", "resp", "response", "value", "val", "item_obj", "target", "my"}
+# Where a lookup reads the request or the environment, not a stored resource.
+_REQUEST_SOURCES = {"request", "headers", "cookies", "query_params", "path_params", "environ", "getenv", "state",
+                    "settings", "config", "form", "scope"}
+# Calls that answer a collection (`if not rows: return None` is an empty list, not a missing thing).
+_COLLECTION_CALLS = {"all", "fetchall", "fetch_all", "fetchmany", "list", "filter", "filter_by", "find", "select",
+                     "scalars", "values", "keys", "items", "search", "query", "where", "to_list", "get_all",
+                     "list_all", "find_all", "findall"}
+_OPTIONAL_NAMES = {"Optional", "Any", "None", "NoneType", "object"}
 
 
 class NoneForMissing(Rule):
     """
     ## What it does
-    Flags a route that returns `None` when the thing it looked up is missing
+    Flags a route that returns `None` explicitly when the thing it looked up is missing
     (`if item is None: return None`, or `return None` after a search loop) while its other
     paths return data.
 
     Left alone: routes whose contract includes null (a return annotation or `response_model`
-    of `X | None`, `Optional[X]`), routes whose status has no body, a `None` returned for a
-    parameter rather than a looked-up value, and returns inside `except` (a fallback).
+    of `X | None`, `Optional[X]`, `Union[X, None]`, `Any`, or a type alias of one), routes whose
+    status has no body, routes that return `Response` objects or set `response.status_code` on
+    that path, a `None` returned for a parameter, a header or a setting rather than a looked-up
+    value, an empty collection (`if not rows: return None`), and returns inside `except` (a
+    fallback). If `null` is a deliberate answer, say so in the annotation (`-> Item | None`).
 
     ## Why is this bad?
-    The client receives `200 OK` with the body `null`. It asked for one item and was told,
-    with a success status, that it got nothing: every caller must special-case `null`, caches
-    store it, and the OpenAPI docs (which promise an item) are wrong.
+    Without a response model the client receives `200 OK` with the body `null`. It asked for
+    one item and was told, with a success status, that it got nothing: every caller must
+    special-case `null`, caches store it, and the OpenAPI docs (which promise an item) are
+    wrong. With a response model that does not admit None (`response_model=User`, `-> User`,
+    `-> dict`), FastAPI rejects the value and the client receives `500 Internal Server Error`
+    (observed): a missing item looks like a server crash.
 
     ## Example
     ```python
@@ -53,7 +70,8 @@ class NoneForMissing(Rule):
     ```
 
     ## Fix safety
-    The fix is unsafe: clients then receive `404 Not Found` instead of `200 null`.
+    The fix is unsafe: clients then receive `404 Not Found` (with `{"detail": "User not found"}`,
+    named after the variable tested) instead of `200 null`.
     """
 
     code = "FST202"
@@ -69,10 +87,23 @@ class NoneForMissing(Rule):
         "from fastapi import APIRouter\nrouter = APIRouter()\n"
         "@router.get('/users/{i}', response_model=dict | None)\ndef read(i: int):\n    user = repo.get(i)\n"
         "    if user is None:\n        return None\n    return user\n",
-        # A parameter, not a looked-up value.
+        "import typing\nfrom fastapi import APIRouter\nrouter = APIRouter()\n"
+        "@router.get('/users/{i}')\ndef read(i: int) -> 'typing.Union[User, None]':\n    user = repo.get(i)\n"
+        "    if user is None:\n        return None\n    return user\n",
+        "from typing import Optional\nfrom fastapi import APIRouter\nrouter = APIRouter()\nMaybeUser = Optional[dict]\n"
+        "@router.get('/users/{i}', response_model=MaybeUser)\ndef read(i: int):\n    user = repo.get(i)\n"
+        "    if user is None:\n        return None\n    return user\n",
+        # A parameter, a header, a setting: not a looked-up resource.
         "from fastapi import APIRouter\nrouter = APIRouter()\n"
         "@router.get('/search')\ndef search(q: str | None = None):\n    if q is None:\n        return None\n"
         "    return find(q)\n",
+        "from fastapi import APIRouter, Request\nrouter = APIRouter()\n"
+        "@router.get('/me')\ndef me(request: Request):\n    token = request.headers.get('authorization')\n"
+        "    if token is None:\n        return None\n    return decode(token)\n",
+        # An empty collection is not a missing thing.
+        "from fastapi import APIRouter\nrouter = APIRouter()\n"
+        "@router.get('/orders')\ndef orders(db: Session):\n    rows = db.query(Order).all()\n    if not rows:\n"
+        "        return None\n    return rows\n",
         # Every path returns None.
         "from fastapi import APIRouter\nrouter = APIRouter()\n"
         "@router.post('/touch/{i}')\ndef touch(i: int):\n    item = repo.get(i)\n    if item is None:\n"
@@ -85,6 +116,22 @@ class NoneForMissing(Rule):
         "from fastapi import APIRouter\nrouter = APIRouter()\n"
         "@router.put('/items/{i}', status_code=204)\ndef put(i: int):\n    item = repo.get(i)\n"
         "    if item is None:\n        return None\n    return item\n",
+        # The status was set for that path.
+        "from fastapi import APIRouter, Response\nrouter = APIRouter()\n"
+        "@router.get('/items/{i}')\ndef read(i: int, response: Response):\n    item = repo.get(i)\n"
+        "    if item is None:\n        response.status_code = 404\n        return None\n    return item\n",
+        # Other paths answer Response objects.
+        "from fastapi import APIRouter\nfrom fastapi.responses import FileResponse\nrouter = APIRouter()\n"
+        "@router.get('/files/{i}')\ndef file(i: int):\n    path = lookup(i)\n    if path is None:\n"
+        "        return None\n    return FileResponse(path)\n",
+        # An HTML page: not a JSON null.
+        "from fastapi import APIRouter\nfrom fastapi.responses import HTMLResponse\nrouter = APIRouter()\n"
+        "@router.get('/cards/{i}', response_class=HTMLResponse)\ndef card(i: int):\n    card = repo.get(i)\n"
+        "    if card is None:\n        return None\n    return render(card)\n",
+        # The tested value is computed, not looked up.
+        "from fastapi import APIRouter\nrouter = APIRouter()\n"
+        "@router.get('/stats')\ndef stats(days: int):\n    avg = None if days <= 0 else compute(days)\n"
+        "    if avg is None:\n        return None\n    return {'avg': avg}\n",
     ]
     INVALID = [
         Invalid(
@@ -96,20 +143,53 @@ class NoneForMissing(Rule):
             "    if db_user is None:\n        raise HTTPException(status_code=404, detail='User not found')\n"
             "    return db_user\n",
         ),
-        # After a search loop.
+        # After a search loop; the module's double quotes are kept.
         Invalid(
-            "from fastapi import APIRouter\nrouter = APIRouter()\nITEMS = []\n"
-            "@router.get('/items/{name}')\ndef by_name(name: str):\n    for item in ITEMS:\n"
-            "        if item['name'] == name:\n            return item\n    return None\n",
-            fixed="from fastapi import APIRouter, HTTPException\nrouter = APIRouter()\nITEMS = []\n"
-            "@router.get('/items/{name}')\ndef by_name(name: str):\n    for item in ITEMS:\n"
-            "        if item['name'] == name:\n            return item\n"
-            "    raise HTTPException(status_code=404, detail='Item not found')\n",
+            'from fastapi import APIRouter\nrouter = APIRouter()\nITEMS = []\n'
+            '@router.get("/items/{name}")\ndef by_name(name: str):\n    for item in ITEMS:\n'
+            '        if item["name"] == name:\n            return item\n    return None  # not there\n',
+            fixed='from fastapi import APIRouter, HTTPException\nrouter = APIRouter()\nITEMS = []\n'
+            '@router.get("/items/{name}")\ndef by_name(name: str):\n    for item in ITEMS:\n'
+            '        if item["name"] == name:\n            return item\n'
+            '    raise HTTPException(status_code=404, detail="Item not found")  # not there\n',
+        ),
+        # A bare return, `if not x`, a declared status and an annotation that promises an object.
+        Invalid(
+            "from fastapi import APIRouter, status\nrouter = APIRouter()\n"
+            "@router.get('/orders/{i}', status_code=status.HTTP_200_OK)\ndef order(i: int) -> dict:\n"
+            "    order_row = db.orders.find_one(i)\n    if not order_row:\n        return\n    return order_row\n",
+            fixed="from fastapi import APIRouter, status, HTTPException\nrouter = APIRouter()\n"
+            "@router.get('/orders/{i}', status_code=status.HTTP_200_OK)\ndef order(i: int) -> dict:\n"
+            "    order_row = db.orders.find_one(i)\n    if not order_row:\n"
+            "        raise HTTPException(status_code=status.HTTP_404_NOT_FOUND, detail='Order not found')\n"
+            "    return order_row\n",
+        ),
+        # The else branch of `if x:`, and `Dict[str, Any]` does not admit None.
+        Invalid(
+            "from typing import Any, Dict\nfrom fastapi import APIRouter\nrouter = APIRouter()\n"
+            "@router.get('/teams/{i}')\ndef team(i: int) -> Dict[str, Any]:\n    team = find_team(i)\n"
+            "    if team:\n        return team\n    else:\n        return None\n",
+            fixed="from typing import Any, Dict\nfrom fastapi import APIRouter, HTTPException\nrouter = APIRouter()\n"
+            "@router.get('/teams/{i}')\ndef team(i: int) -> Dict[str, Any]:\n    team = find_team(i)\n"
+            "    if team:\n        return team\n    else:\n        raise HTTPException(status_code=404, detail='Team not found')\n",
+        ),
+        # A search loop with `else`, and a name that says nothing: "Not found".
+        Invalid(
+            "from fastapi import APIRouter\nrouter = APIRouter()\n"
+            "@router.get('/things/{k}')\ndef thing(k: str):\n    for x in load_all():\n        if x.key == k:\n"
+            "            return x\n    else:\n        return None\n",
+            fixed="from fastapi import APIRouter, HTTPException\nrouter = APIRouter()\n"
+            "@router.get('/things/{k}')\ndef thing(k: str):\n    for x in load_all():\n        if x.key == k:\n"
+            "            return x\n    else:\n        raise HTTPException(status_code=404, detail='Not found')\n",
         ),
         Invalid(
             "from fastapi import APIRouter\nrouter = APIRouter()\n"
-            "@router.get('/orders/{i}')\ndef order(i: int) -> dict:\n    found = db.orders.find_one(i)\n"
-            "    if not found:\n        return\n    return found\n",
+            "@router.get('/profiles/{i}')\ndef profile(i: int):\n    result = repo.load(i)\n"
+            "    if result is None or result.deleted:\n        return None\n    return result\n",
+            fixed="from fastapi import APIRouter, HTTPException\nrouter = APIRouter()\n"
+            "@router.get('/profiles/{i}')\ndef profile(i: int):\n    result = repo.load(i)\n"
+            "    if result is None or result.deleted:\n        raise HTTPException(status_code=404, detail='Not found')\n"
+            "    return result\n",
         ),
     ]
 
@@ -119,67 +199,181 @@ class NoneForMissing(Rule):
             status = route.effective_status
             if status is None or not 200 <= status < 300 or not body_allowed(status) or _allows_null(ctx, route):
                 continue
+            if route.response_class is not None and route.response_class not in JSON_RESPONSES:
+                continue  # HTML, plain text, files: `None` is not a JSON null there
             flow = ctx.flow(route.handler)
+            if response_handed_off(route.handler, flow.response_param):
+                continue
             kinds = [ctx.kind(r.value, route.handler) for r in flow.returns]
             if Kind.RESPONSE in kinds or not any(k in (Kind.BODY, Kind.UNKNOWN) for k in kinds):
                 continue
             for site, kind in zip(flow.returns, kinds):
-                if kind is not Kind.NONE or site.node is None or site.handler is not None or id(site.node) in seen:
+                if kind is not Kind.NONE or site.node is None or site.handler is not None or site.assignments:
                     continue
-                thing = _missing_thing(site, flow.locals)
+                if id(site.node) in seen:
+                    continue
+                thing = _missing_thing(route.handler, site, flow.locals)
                 if thing is None:
                     continue
                 seen.add(id(site.node))
-                detail = repr(f"{_label(thing)} not found")
+                label = _label(thing)
+                text = f"{label} not found" if label else "Not found"
+                if _has_response_model(route):
+                    message = (
+                        f"route returns None when `{thing}` is missing: its response model rejects it, so the "
+                        "client receives 500 Internal Server Error instead of 404 Not Found"
+                    )
+                else:
+                    message = (
+                        f"route answers {describe(status)} with `null` when `{thing}` is missing; "
+                        "clients expect 404 Not Found"
+                    )
                 yield ctx.diagnostic(
                     self,
                     site.node,
-                    f"route answers 200 OK with `null` when `{thing}` is missing; clients expect 404 Not Found",
-                    raise_instead_fix(ctx, site.node, 404, detail, title="Raise HTTPException(404) instead"),
+                    message,
+                    raise_instead_fix(
+                        ctx, site.node, 404, lambda text=text: string_literal(ctx, text), title="Raise HTTPException(404) instead"
+                    ),
                 )
 
 
+# -- the route's contract -------------------------------------------------------------------------
+
+
 def _allows_null(ctx: Context, route: Route) -> bool:
-    contract = route.response_model.value if route.response_model is not None else route.handler.returns
-    if contract is None:
+    if route.response_model is not None:
+        return _admits_none(ctx, route.response_model.value)
+    if route.handler.returns is None:
         return False
-    for node in ast.walk(contract):
-        if isinstance(node, ast.Constant) and (node.value is None or isinstance(node.value, str)):
-            return True  # None, or a string annotation we do not resolve
-        if isinstance(node, (ast.Name, ast.Attribute)):
-            name = node.id if isinstance(node, ast.Name) else node.attr
-            if name in ("Optional", "Any", "None", "object"):
-                return True
+    return _admits_none(ctx, route.handler.returns)
+
+
+def _has_response_model(route: Route) -> bool:
+    """FastAPI validates the returned value: `response_model=`, else the return annotation."""
+    return route.response_model is not None or route.handler.returns is not None
+
+
+def _admits_none(ctx: Context, node: ast.expr, depth: int = 0) -> bool:
+    """Whether a type expression admits None: `X | None`, `Optional[X]`, `Union[X, None]`,
+    `None`, `Any`, `object`, a string annotation of one, or a module-level alias of one."""
+    if depth > 5:
+        return True
+    if isinstance(node, ast.Constant):
+        if node.value is None:
+            return True
+        if isinstance(node.value, str):
+            try:
+                parsed = ast.parse(node.value, mode="eval").body
+            except SyntaxError:
+                return True  # unreadable: assume it may
+            return _admits_none(ctx, parsed, depth + 1)
+        return False
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        return _admits_none(ctx, node.left, depth + 1) or _admits_none(ctx, node.right, depth + 1)
+    if isinstance(node, ast.Subscript):
+        base = _last_name(node.value)
+        elts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+        if base == "Optional":
+            return True
+        if base == "Union":
+            return any(_admits_none(ctx, e, depth + 1) for e in elts)
+        if base == "Annotated" and elts:
+            return _admits_none(ctx, elts[0], depth + 1)
+        return False
+    name = _last_name(node)
+    if name in _OPTIONAL_NAMES:
+        return True
+    if isinstance(node, ast.Name):
+        alias = _module_alias(ctx, node.id)
+        if alias is not None:
+            return _admits_none(ctx, alias, depth + 1)
     return False
 
 
-def _missing_thing(site: ReturnSite, local_values: dict[str, list[ast.expr]]) -> str | None:
+def _last_name(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return None
+
+
+def _module_alias(ctx: Context, name: str) -> ast.expr | None:
+    """The value of a module-level `Name = <type>` / `Name: TypeAlias = <type>` / `type Name = <type>`."""
+    for stmt in ctx.tree.body:
+        if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in stmt.targets):
+            return stmt.value
+        if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id == name:
+            return stmt.value
+        if type(stmt).__name__ == "TypeAlias" and getattr(stmt.name, "id", None) == name:  # Python 3.12
+            return stmt.value  # type: ignore[attr-defined]
+    return None
+
+
+# -- what is missing ------------------------------------------------------------------------------
+
+
+def _missing_thing(handler: FunctionNode, site: ReturnSite, local_values: dict[str, list[ast.expr]]) -> str | None:
     """The looked-up variable whose absence leads to this return, or None."""
-    if site.conditions:
-        test, polarity = site.conditions[-1]
-        name = _absent_name(test) if polarity else _present_name(test)
-        if name and _looked_up(name, local_values):
-            return name
+    loop = _search_loop(handler, site)
+    if loop is not None:
+        return loop
+    if not site.conditions:
         return None
-    previous = site.previous
-    if isinstance(previous, (ast.For, ast.AsyncFor)) and any(
-        isinstance(n, ast.Return) and n.value is not None and not (isinstance(n.value, ast.Constant) and n.value.value is None)
-        for n in ast.walk(previous)
-    ):
-        if isinstance(previous.target, ast.Name):
-            return previous.target.id
+    test, polarity = site.conditions[-1]
+    for name, falsy in _absence_tests(test, polarity):
+        if _looked_up(name, local_values, falsy):
+            return name
     return None
 
 
-def _absent_name(test: ast.expr) -> str | None:
-    """`x is None`, `not x`, `x == None`."""
-    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) and isinstance(test.operand, ast.Name):
-        return test.operand.id
+def _search_loop(handler: FunctionNode, site: ReturnSite) -> str | None:
+    """`for x in xs: if …: return x` followed by (or with an `else:` of) `return None`."""
+    loop = site.previous
+    if not isinstance(loop, (ast.For, ast.AsyncFor)):
+        loop = _loop_with_else(handler, site.node)
+    if not isinstance(loop, (ast.For, ast.AsyncFor)) or not isinstance(loop.target, ast.Name):
+        return None
+    target = loop.target.id
+    returns_it = any(
+        isinstance(n, ast.Return) and n.value is not None and any(isinstance(m, ast.Name) and m.id == target for m in ast.walk(n.value))
+        for n in ast.walk(loop)
+        if not isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
+    )
+    return target if returns_it else None
+
+
+def _loop_with_else(handler: FunctionNode, node: ast.AST | None) -> ast.AST | None:
+    for n in ast.walk(handler):
+        if isinstance(n, (ast.For, ast.AsyncFor)) and n.orelse and n.orelse[0] is node:
+            return n
+    return None
+
+
+def _absence_tests(test: ast.expr, polarity: bool) -> list[tuple[str, bool]]:
+    """(name, tested by truthiness) for each variable whose absence makes the branch run."""
+    if polarity and isinstance(test, ast.BoolOp) and isinstance(test.op, ast.Or):
+        return [found for value in test.values for found in _absence_tests(value, True)]
+    if not polarity and isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
+        return [found for value in test.values for found in _absence_tests(value, False)]
+    if polarity:
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) and isinstance(test.operand, ast.Name):
+            return [(test.operand.id, True)]
+        name = _compared_to_none(test, (ast.Is, ast.Eq))
+    else:
+        if isinstance(test, ast.Name):
+            return [(test.id, True)]
+        name = _compared_to_none(test, (ast.IsNot, ast.NotEq))
+    return [(name, False)] if name else []
+
+
+def _compared_to_none(test: ast.expr, ops: tuple[type, ...]) -> str | None:
     if (
         isinstance(test, ast.Compare)
         and isinstance(test.left, ast.Name)
         and len(test.ops) == 1
-        and isinstance(test.ops[0], (ast.Is, ast.Eq))
+        and isinstance(test.ops[0], ops)
         and isinstance(test.comparators[0], ast.Constant)
         and test.comparators[0].value is None
     ):
@@ -187,29 +381,57 @@ def _absent_name(test: ast.expr) -> str | None:
     return None
 
 
-def _present_name(test: ast.expr) -> str | None:
-    """The else branch of `if x:` / `if x is not None:`."""
-    if isinstance(test, ast.Name):
-        return test.id
-    if (
-        isinstance(test, ast.Compare)
-        and isinstance(test.left, ast.Name)
-        and len(test.ops) == 1
-        and isinstance(test.ops[0], (ast.IsNot, ast.NotEq))
-        and isinstance(test.comparators[0], ast.Constant)
-        and test.comparators[0].value is None
-    ):
-        return test.left.id
-    return None
-
-
-def _looked_up(name: str, local_values: dict[str, list[ast.expr]]) -> bool:
-    """Assigned in the handler from a call (a query, a `.get`, an await)."""
+def _looked_up(name: str, local_values: dict[str, list[ast.expr]], falsy: bool) -> bool:
+    """Assigned in the handler, every time, from a lookup (a query, a `.get`, an await) of a
+    stored thing; for a truthiness test, a single thing rather than a collection."""
     values = local_values.get(name) or []
-    return bool(values) and all(isinstance(v, (ast.Call, ast.Await)) for v in values)
+    if not values:
+        return False
+    for value in values:
+        call = value.value if isinstance(value, ast.Await) else value
+        if not isinstance(call, ast.Call) or _reads_request(call):
+            return False
+        if falsy and (_returns_collection(call) or _plural(name)):
+            return False
+    return True
+
+
+def _call_chain(call: ast.Call) -> list[str]:
+    """`db.query(User).filter(...).first()` → ["db", "query", "filter", "first"]."""
+    names: list[str] = []
+    node: ast.AST = call
+    while True:
+        if isinstance(node, ast.Call):
+            node = node.func
+        elif isinstance(node, ast.Attribute):
+            names.append(node.attr)
+            node = node.value
+        elif isinstance(node, ast.Subscript):
+            node = node.value
+        else:
+            break
+    if isinstance(node, ast.Name):
+        names.append(node.id)
+    return list(reversed(names))
+
+
+def _reads_request(call: ast.Call) -> bool:
+    return any(part.lower() in _REQUEST_SOURCES for part in _call_chain(call))
+
+
+def _returns_collection(call: ast.Call) -> bool:
+    chain = _call_chain(call)
+    return bool(chain) and chain[-1].lower() in _COLLECTION_CALLS
+
+
+def _plural(name: str) -> bool:
+    last = words(name)[-1] if words(name) else name
+    return last.endswith("s") and not last.endswith(("ss", "us", "is"))
 
 
 def _label(name: str) -> str:
     parts = [w for w in words(name) if w not in _FILLER]
-    text = " ".join(parts) or "Resource"
-    return text[0].upper() + text[1:]
+    text = " ".join(parts)
+    if len(text) < 2:
+        return ""  # `x`, `r`: says nothing
+    return text[:1].upper() + text[1:]

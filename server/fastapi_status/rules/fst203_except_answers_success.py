@@ -4,24 +4,37 @@ import ast
 from typing import Iterable
 
 from fastapi_status.core.context import Context
-from fastapi_status.core.diagnostics import Diagnostic
-from fastapi_status.core.payloads import error_payload, mentions_exception, payload_of
+from fastapi_status.core.diagnostics import Diagnostic, Position, Range
+from fastapi_status.core.payloads import (
+    error_payload,
+    exception_status,
+    exception_text_in,
+    in_same_block,
+    infer_status,
+    is_exception_text,
+    payload_source,
+    response_handed_off,
+)
 from fastapi_status.core.statuses import describe
-from fastapi_status.fixes.raise_http import raise_instead_fix
+from fastapi_status.fixes.raise_http import raise_instead_fix, reraise_fix
 from fastapi_status.rules.base import Invalid, Rule
-from fastapi_status.rules.fst201_error_body_with_2xx import reports_a_result
+from fastapi_status.rules.fst201_error_body_with_2xx import acknowledges, reports_a_result, uses_422
 
 
 class ExceptAnswersSuccess(Rule):
     """
     ## What it does
-    Flags an `except` clause in a route that answers with an error payload (the FST201
-    signals) or with the exception's own text (`{"error": str(exc)}`, `f"failed: {exc}"`) while
-    the route's status is 2xx.
+    Flags a `return` in an `except` clause of a route that answers with an error payload (the
+    FST201 signals: a non-empty `"error"`, `"success": False`, a failure message…) or with the
+    exception's own text (`{"error": str(exc)}`, `{"detail": f"failed: {exc}"}`, `return str(exc)`)
+    while the route's status is 2xx.
 
     Graceful degradation is left alone: returning a fallback (an empty list, a default object,
-    `False`, `None`) is a deliberate answer, and so is a returned `Response` that carries an
-    error status. Reporting routes (health, check, validate…) are left alone too.
+    `False`, `None`, or the answer's data keys with fallback values next to an error note, as in
+    `{"items": [], "error": str(exc)}`) is a deliberate answer, and so is a returned `Response`
+    that carries its own status, or a path that set `response.status_code`. Routes whose job is
+    to report (health, check, validate, test…) and webhook receivers (which answer 200 so their
+    caller does not retry) are left alone too.
 
     ## Why is this bad?
     The operation failed, but the client receives `200 OK`: retries never happen, monitoring
@@ -48,14 +61,21 @@ class ExceptAnswersSuccess(Rule):
     ```
 
     ## Fix safety
-    The fix is unsafe: clients then receive 500 with FastAPI's `{"detail": …}` body. Consider a
-    more specific status when the exception tells you one.
+    The fix is unsafe: clients then receive an error status with FastAPI's `{"detail": …}` body.
+    The status is 500 unless the message says otherwise (not found 404, unauthorized 401…, as in
+    FST201) or the caught exception's name says it plainly (`…NotFound`/`…DoesNotExist` 404,
+    `PermissionError`/`…Forbidden` 403, `IntegrityError`/`…AlreadyExists` 409,
+    `…ValidationError` 422, `…Timeout` 504). The
+    message is kept as the `detail`, and the exception is chained with `from` when the clause
+    names it. In an `except HTTPException` clause the fix re-raises the exception instead, which
+    keeps the status it was raised with. Consider whether the exception's text is fit for
+    clients before applying it.
     """
 
     code = "FST203"
     name = "except-answers-success"
     summary = "`except` block answers an error with a 2xx status"
-    fix_summary = "Raise HTTPException(500) from the exception (unsafe)"
+    fix_summary = "Raise HTTPException (500 or the inferred status) from the exception (unsafe)"
 
     VALID = [
         # Fallbacks.
@@ -64,6 +84,10 @@ class ExceptAnswersSuccess(Rule):
         "from fastapi import APIRouter\nrouter = APIRouter()\n"
         "@router.get('/flags')\ndef flags():\n    try:\n        return load()\n    except Exception as e:\n"
         "        log(e)\n        return {'dark_mode': False}\n",
+        # A degraded answer: the data keys with fallback values, plus a note of what went wrong.
+        "from fastapi import APIRouter\nrouter = APIRouter()\n"
+        "@router.get('/tools')\nasync def tools():\n    try:\n        return {'tools': await fetch(), 'error': None}\n"
+        "    except Exception as e:\n        return {'tools': [], 'error': f'Could not list tools: {e}'}\n",
         # An error status on the response.
         "from fastapi import APIRouter\nfrom fastapi.responses import JSONResponse\nrouter = APIRouter()\n"
         "@router.get('/x')\ndef x():\n    try:\n        return load()\n    except Exception as e:\n"
@@ -76,10 +100,31 @@ class ExceptAnswersSuccess(Rule):
         "from fastapi import APIRouter\nrouter = APIRouter()\n"
         "@router.get('/health/db')\ndef db_health():\n    try:\n        ping()\n        return {'status': 'ok'}\n"
         "    except Exception as e:\n        return {'status': 'unhealthy', 'error': str(e)}\n",
+        "from fastapi import APIRouter\nrouter = APIRouter()\n"
+        "@router.post('/connections/test')\ndef test_connection(url: str):\n    try:\n        connect(url)\n"
+        "        return {'status': 'success'}\n    except Exception as e:\n        return {'status': 'error', 'message': str(e)}\n",
+        # A webhook receiver answers 200 so the sender does not retry.
+        "from fastapi import APIRouter\nrouter = APIRouter()\n"
+        "@router.post('/telegram/updates')\nasync def telegram_update(update: dict):\n    try:\n        await handle(update)\n"
+        "    except Exception as e:\n        return {'ok': False, 'error': str(e)}\n    return {'ok': True}\n",
+        # A yes/no answer.
+        "from fastapi import APIRouter\nrouter = APIRouter()\n"
+        "@router.post('/expressions')\ndef parse_expression(text: str):\n    try:\n        tree = parse(text)\n"
+        "    except SyntaxError as e:\n        return {'valid': False, 'error': str(e)}\n    return {'valid': True, 'tree': tree}\n",
         # The exception is used, but not sent as an error (the ID of a conflict, say).
         "from fastapi import APIRouter\nrouter = APIRouter()\n"
         "@router.post('/items')\ndef put(item: dict):\n    try:\n        return save(item)\n"
         "    except Conflict as e:\n        return e.existing\n",
+        "from fastapi import APIRouter\nrouter = APIRouter()\n"
+        "@router.post('/items')\ndef put(item: dict):\n    try:\n        return save(item)\n"
+        "    except Duplicate as e:\n        return {'id': e.existing_id, 'note': str(e)}\n",
+        # Success wording that mentions the exception.
+        "from fastapi import APIRouter\nrouter = APIRouter()\n"
+        "@router.delete('/files/{name}')\ndef remove(name: str):\n    try:\n        unlink(name)\n"
+        "    except FileNotFoundError as e:\n        return {'message': f'Already deleted ({e})'}\n    return {'message': 'deleted'}\n",
+        # Not a route (a helper called by one).
+        "from fastapi import APIRouter\nrouter = APIRouter()\n"
+        "def load_safely():\n    try:\n        return load()\n    except Exception as e:\n        return {'error': str(e)}\n",
     ]
     INVALID = [
         Invalid(
@@ -93,8 +138,14 @@ class ExceptAnswersSuccess(Rule):
         Invalid(
             "from fastapi import APIRouter\nfrom fastapi.responses import ORJSONResponse\nrouter = APIRouter()\n"
             "@router.post('/sync')\ndef sync():\n    try:\n        run()\n    except RuntimeError as e:\n"
-            "        return ORJSONResponse({'message': f'Sync failed: {e}'})\n    return {'done': True}\n",
+            "        return ORJSONResponse({'message': f'Sync failed: {e}'})  # keep this note\n    return {'done': True}\n",
+            fixed="from fastapi import APIRouter, HTTPException\nfrom fastapi.responses import ORJSONResponse\n"
+            "router = APIRouter()\n"
+            "@router.post('/sync')\ndef sync():\n    try:\n        run()\n    except RuntimeError as e:\n"
+            "        raise HTTPException(status_code=500, detail=f'Sync failed: {e}') from e  # keep this note\n"
+            "    return {'done': True}\n",
         ),
+        # No name bound: no `from`.
         Invalid(
             "from fastapi import APIRouter\nrouter = APIRouter()\n"
             "@router.get('/x')\ndef x():\n    try:\n        return load()\n    except Exception:\n"
@@ -103,49 +154,116 @@ class ExceptAnswersSuccess(Rule):
             "@router.get('/x')\ndef x():\n    try:\n        return load()\n    except Exception:\n"
             "        raise HTTPException(status_code=500, detail='Could not load')\n",
         ),
+        # The message (or the exception caught) names the status; the module's `status` style is kept.
+        Invalid(
+            "from fastapi import APIRouter, status\nrouter = APIRouter()\n"
+            "@router.get('/users/{i}', status_code=status.HTTP_200_OK)\ndef user(i: int):\n    try:\n"
+            "        return USERS[i]\n    except KeyError:\n        return {'detail': 'User not found'}\n",
+            fixed="from fastapi import APIRouter, status, HTTPException\nrouter = APIRouter()\n"
+            "@router.get('/users/{i}', status_code=status.HTTP_200_OK)\ndef user(i: int):\n    try:\n"
+            "        return USERS[i]\n    except KeyError:\n"
+            "        raise HTTPException(status_code=status.HTTP_404_NOT_FOUND, detail='User not found')\n",
+        ),
+        Invalid(
+            "from fastapi import APIRouter\nfrom pydantic import ValidationError\nrouter = APIRouter()\n"
+            "@router.post('/configs')\ndef upload(raw: dict):\n    try:\n        cfg = Config(**raw)\n"
+            "    except ValidationError as err:\n        return {'errors': err.errors()}\n    return cfg\n",
+            fixed="from fastapi import APIRouter, HTTPException\nfrom pydantic import ValidationError\nrouter = APIRouter()\n"
+            "@router.post('/configs')\ndef upload(raw: dict):\n    try:\n        cfg = Config(**raw)\n"
+            "    except ValidationError as err:\n        raise HTTPException(status_code=422, detail=err.errors()) from err\n"
+            "    return cfg\n",
+        ),
+        # A plain text body made of the exception.
+        Invalid(
+            "from fastapi import APIRouter\nrouter = APIRouter()\n"
+            "@router.get('/render')\ndef render(page: str):\n    try:\n        return build(page)\n"
+            "    except Exception as e:\n        return 'Error: ' + str(e)\n",
+            fixed="from fastapi import APIRouter, HTTPException\nrouter = APIRouter()\n"
+            "@router.get('/render')\ndef render(page: str):\n    try:\n        return build(page)\n"
+            "    except Exception as e:\n        raise HTTPException(status_code=500, detail='Error: ' + str(e)) from e\n",
+        ),
+        # A caught HTTPException answered as 200: re-raise it, its status is the right one.
+        Invalid(
+            "from fastapi import APIRouter, HTTPException\nrouter = APIRouter()\n"
+            "@router.get('/items/{i}')\ndef item(i: int):\n    try:\n        return load(i)\n"
+            "    except HTTPException as e:\n        return {'error': e.detail}\n",
+            fixed="from fastapi import APIRouter, HTTPException\nrouter = APIRouter()\n"
+            "@router.get('/items/{i}')\ndef item(i: int):\n    try:\n        return load(i)\n"
+            "    except HTTPException as e:\n        raise\n",
+        ),
     ]
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         seen: set[int] = set()
         for route in ctx.routes:
             status = route.effective_status
-            if status is None or not 200 <= status < 300 or reports_a_result(route):
+            if status is None or not 200 <= status < 300 or reports_a_result(route) or acknowledges(route):
                 continue
             flow = ctx.flow(route.handler)
+            if response_handed_off(route.handler, flow.response_param):
+                continue
             for site in flow.returns:
                 clause = site.handler
                 if clause is None or site.node is None or site.assignments or id(site.node) in seen:
                     continue
-                found = payload_of(site.value, ctx.model, flow)
-                payload = found and error_payload(found[0])
-                if payload:
-                    message = payload.message
-                else:
-                    message = _exception_text(found[0], clause.name) if found else None
-                    if message is None:
-                        continue
+                source = payload_source(site.value, ctx.model, route.handler)
+                if source is None:
+                    continue
+                message, text = self._error_message(source, clause.name)
+                if message is False:
+                    continue
                 seen.add(id(site.node))
-                detail = ctx.text(message) if message is not None else None
                 yield ctx.diagnostic(
                     self,
                     site.node,
-                    f"`except` block answers {describe(status)} with an error body: the failure reaches the client as success",
-                    raise_instead_fix(ctx, site.node, 500, detail, cause=clause.name),
-                    related=[(clause, "the exception handled here")],
+                    f"`except` block answers {describe(status)} with an error body: "
+                    "the failure reaches the client as success",
+                    self._fixes(ctx, route.handler, site.node, source, clause, message, text),
+                    related=[(_header_range(ctx, clause), "the exception handled here")],
                 )
 
+    @staticmethod
+    def _error_message(source, name: str | None):
+        """(the message expression or None, its readable text), or (False, "") when the
+        returned value is not an error answer."""
+        if source.mapping is not None:
+            payload = error_payload(source.mapping)
+            if payload is not None:
+                return payload.message, payload.text
+            message = exception_text_in(source.mapping, name)
+            if message is not None:
+                return message, ""
+            return False, ""
+        if source.body is not None and is_exception_text(source.body, name):
+            return source.body, ""
+        return False, ""
 
-_ERROR_KEYS = {"error", "errors", "detail", "message", "msg", "reason", "exception"}
+    @staticmethod
+    def _fixes(ctx: Context, handler, return_node, source, clause, message, text):
+        if _catches_only_http_exception(ctx, clause):
+            return reraise_fix(ctx, return_node, "Re-raise the HTTPException")
+        code = infer_status(text, uses_422(ctx)) or exception_status(clause) or 500
+        detail = ctx.text(message) if message is not None else None
+        remove = source.local if source.local and in_same_block(handler, source.local, return_node) else None
+        return raise_instead_fix(ctx, return_node, code, detail, cause=clause.name, remove=remove)
 
 
-def _exception_text(mapping: ast.Dict, name: str | None) -> ast.expr | None:
-    """The value of an error-ish key that carries the caught exception's text."""
-    for key, value in zip(mapping.keys, mapping.values):
-        if (
-            isinstance(key, ast.Constant)
-            and isinstance(key.value, str)
-            and key.value.lower() in _ERROR_KEYS
-            and mentions_exception(value, name)
-        ):
-            return value
-    return None
+def _catches_only_http_exception(ctx: Context, clause: ast.ExceptHandler) -> bool:
+    if clause.type is None:
+        return False
+    types = clause.type.elts if isinstance(clause.type, ast.Tuple) else [clause.type]
+    return all(ctx.model.is_http_exception(t) for t in types)
+
+
+def _header_range(ctx: Context, clause: ast.ExceptHandler) -> Range:
+    """`except ValueError as exc` (without the body)."""
+    start = ctx.position(clause.lineno, clause.col_offset)
+    if clause.type is None:
+        return Range(start, Position(start.line, start.col + len("except")))
+    end = ctx.range(clause.type).end
+    if clause.name:
+        line = ctx.lines[end.line - 1]
+        idx = line.find(clause.name, end.col)
+        if idx >= 0:
+            end = Position(end.line, idx + len(clause.name))
+    return Range(start, end)
