@@ -3,6 +3,10 @@
 Route registrations (`status_code=`), `HTTPException(...)`, Response classes, `responses={...}`
 keys, and `response.status_code = …` on the injected Response. A `status_code=` passed to
 anything else (a mock, a dataclass) is not ours.
+
+A subclass defined in the module that has its own `__init__` may take other arguments first
+(`NotFound(item_id)`, `RangedFileResponse(path, range)`): only its `status_code=` keyword is read
+as a status there, and the status it raises with is looked up in its `super().__init__(...)`.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ import ast
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from fastapi_status.core.model import APP_CLASSES, kwarg
+from fastapi_status.core.model import APP_CLASSES, ModuleModel, kwarg
 
 if TYPE_CHECKING:
     from fastapi_status.core.context import Context
@@ -27,10 +31,66 @@ class StatusSite:
 
 
 def status_argument(call: ast.Call) -> ast.expr | None:
-    """The status of `HTTPException(...)` or a Response class call: keyword or positional
-    (first for HTTPException, second for responses)."""
+    """The `status_code=` keyword's value."""
     kw = kwarg(call, "status_code")
     return kw.value if kw else None
+
+
+def own_init_class(model: ModuleModel, func: ast.expr) -> ast.ClassDef | None:
+    """The class of this module, from `func` up its in-module bases, that defines `__init__`
+    (so the call's positional arguments are not the framework's)."""
+    seen: set[str] = set()
+    name = func.id if isinstance(func, ast.Name) else None
+    while name is not None and name in model.classes and name not in seen:
+        seen.add(name)
+        cls = model.classes[name]
+        if any(isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name == "__init__" for s in cls.body):
+            return cls
+        name = next((b.id for b in cls.bases if isinstance(b, ast.Name) and b.id in model.classes), None)
+    return None
+
+
+def exception_status_expr(model: ModuleModel, call: ast.Call) -> ast.expr | None:
+    """The status argument written in an `HTTPException(...)` call (first positional or
+    `status_code=`); only the keyword for a subclass with its own `__init__`."""
+    if call.args and own_init_class(model, call.func) is None:
+        return call.args[0]
+    return status_argument(call)
+
+
+def response_status_expr(model: ModuleModel, call: ast.Call) -> ast.expr | None:
+    """The status argument written in a Response class call (second positional or `status_code=`)."""
+    if len(call.args) > 1 and own_init_class(model, call.func) is None:
+        return call.args[1]
+    return status_argument(call)
+
+
+def raised_status(model: ModuleModel, call: ast.Call) -> int | None:
+    """The status an `HTTPException(...)` call (or a subclass's) carries, when statically known."""
+    expr = exception_status_expr(model, call)
+    if expr is not None:
+        return model.status_of(expr)
+    cls = own_init_class(model, call.func)
+    if cls is None:
+        return None
+    init = next(s for s in cls.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name == "__init__")
+    codes = set()
+    for node in ast.walk(init):
+        if isinstance(node, ast.Call) and _is_super_init(node):
+            args = node.args[1:] if isinstance(node.func.value, ast.Name) else node.args  # Base.__init__(self, …)
+            expr = args[0] if args else status_argument(node)
+            codes.add(model.status_of(expr))
+    return codes.pop() if len(codes) == 1 else None
+
+
+def _is_super_init(call: ast.Call) -> bool:
+    func = call.func
+    if not (isinstance(func, ast.Attribute) and func.attr == "__init__"):
+        return False
+    base = func.value
+    if isinstance(base, ast.Call) and isinstance(base.func, ast.Name) and base.func.id == "super":
+        return True
+    return isinstance(base, ast.Name)  # HTTPException.__init__(self, …)
 
 
 def status_sites(ctx: "Context") -> list[StatusSite]:
@@ -48,11 +108,11 @@ def status_sites(ctx: "Context") -> list[StatusSite]:
         if not isinstance(node, ast.Call) or id(node) in registrations:
             continue
         if model.is_http_exception(node.func):
-            expr = node.args[0] if node.args else status_argument(node)
+            expr = exception_status_expr(model, node)
             if expr is not None:
                 sites.append(StatusSite(expr, "exception", node))
         elif model.response_class_of(node.func):
-            expr = node.args[1] if len(node.args) > 1 else status_argument(node)
+            expr = response_status_expr(model, node)
             if expr is not None:
                 sites.append(StatusSite(expr, "response", node))
         elif _takes_responses(ctx, node):

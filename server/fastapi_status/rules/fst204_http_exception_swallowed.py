@@ -1,15 +1,20 @@
 from __future__ import annotations
 
 import ast
+import builtins
 from typing import Iterable, Iterator
 
 import libcst as cst
 
 from fastapi_status.core.context import Context
-from fastapi_status.core.diagnostics import Applicability, Diagnostic, Fix, Position, Range
+from fastapi_status.core.diagnostics import Applicability, Diagnostic, Fix, FixNotApplicable, Position, Range
 from fastapi_status.core.model import HTTP_EXCEPTION
+from fastapi_status.core.callees import module_functions
+from fastapi_status.core.status_sites import raised_status
+from fastapi_status.core.statuses import describe
 from fastapi_status.fixes.cst import rewrite
-from fastapi_status.fixes.imports import can_reference, references
+from fastapi_status.fixes.imports import plan_references, references
+from fastapi_status.fixes.scope import shadowed
 from fastapi_status.rules.base import Invalid, Rule
 
 BROAD = {"Exception", "BaseException"}
@@ -25,7 +30,11 @@ class HttpExceptionSwallowed(Rule):
 
     Handlers that re-raise what they caught (`raise`, `raise exc`, a check of
     `isinstance(exc, HTTPException)`), read its `status_code`, or pass the exception on to a
-    function that may keep its status (`raise to_http_error(exc)`) are left alone.
+    function that may keep its status (`raise to_http_error(exc)`; a built-in exception such as
+    `ValueError(exc)` keeps none) are left alone, and so are handlers that answer with the very
+    status that was raised, or fall back without raising (`return []`, `pass`: FST203 judges
+    an error body returned there). Only module functions called by name are followed, one level
+    deep; a raise inside an inner `try` that catches broadly is judged at that `try`.
 
     ## Why is this bad?
     `HTTPException` is an `Exception`: the broad handler catches the 404 you raised and, usually,
@@ -57,6 +66,8 @@ class HttpExceptionSwallowed(Rule):
     ## Fix safety
     The fix is safe: the new clause lets the `HTTPException` through with the status it was
     raised with, which is what the `raise` meant; every other exception is handled as before.
+    It names `HTTPException` as the swallowed `raise` does, or imports it. There is no fix for
+    `except*`.
     """
 
     code = "FST204"
@@ -101,6 +112,23 @@ class HttpExceptionSwallowed(Rule):
         "from fastapi import HTTPException\ndef f(x):\n    try:\n        try:\n            raise HTTPException(404)\n"
         "        except HTTPException:\n            raise\n    except HTTPException:\n        raise\n"
         "    except Exception:\n        pass\n",
+        # HTTPException is let through by an earlier clause that names it in a tuple.
+        "from fastapi import HTTPException\ndef f(x):\n    try:\n        raise HTTPException(404)\n"
+        "    except (HTTPException, KeyError):\n        raise\n    except Exception as exc:\n"
+        "        raise HTTPException(500) from exc\n",
+        # `load_user` is the imported function, not the method of the same name that raises.
+        "from fastapi import HTTPException\nfrom users import load_user\n"
+        "class Repo:\n    def load_user(self, uid):\n        raise HTTPException(404)\n"
+        "def f(uid):\n    try:\n        return load_user(uid)\n    except Exception as exc:\n"
+        "        raise RuntimeError('lookup failed') from exc\n",
+        # The helper handles its own HTTPException; nothing escapes to the caller's try.
+        "from fastapi import HTTPException\ndef load(x):\n    try:\n        raise HTTPException(404)\n"
+        "    except Exception:\n        return None\n"
+        "def f(x):\n    try:\n        return load(x)\n    except Exception as exc:\n        raise HTTPException(500) from exc\n",
+        # The handler looks at the status it caught before answering.
+        "from fastapi import HTTPException\ndef f(x):\n    try:\n        raise HTTPException(404)\n"
+        "    except Exception as exc:\n        code = exc.status_code if hasattr(exc, 'status_code') else 500\n"
+        "        raise HTTPException(code) from exc\n",
     ]
     INVALID = [
         Invalid(
@@ -138,10 +166,29 @@ class HttpExceptionSwallowed(Rule):
             "async def f():\n    try:\n        raise NotFound(404)\n    except BaseException as e:\n"
             "        raise RuntimeError('failed') from e\n",
         ),
+        # A built-in exception built from the caught one keeps no status; a one-line clause
+        # gets a one-line companion.
+        Invalid(
+            "from fastapi import HTTPException\ndef f(x):\n    try:\n        raise HTTPException(409)\n"
+            "    except Exception as e: raise ValueError(e)\n",
+            fixed="from fastapi import HTTPException\ndef f(x):\n    try:\n        raise HTTPException(409)\n"
+            "    except HTTPException: raise\n    except Exception as e: raise ValueError(e)\n",
+        ),
+        # Raised in the handler of an inner try, which the outer broad clause catches; the
+        # comment above the broad clause stays with it.
+        Invalid(
+            "from fastapi import HTTPException\ndef f(db, x):\n    try:\n        try:\n            row = db[x]\n"
+            "        except KeyError:\n            raise HTTPException(404)\n        return row\n\n"
+            "    # anything else is a server error\n    except Exception:\n        raise HTTPException(500)\n",
+            fixed="from fastapi import HTTPException\ndef f(db, x):\n    try:\n        try:\n            row = db[x]\n"
+            "        except KeyError:\n            raise HTTPException(404)\n        return row\n\n"
+            "    except HTTPException:\n        raise\n"
+            "    # anything else is a server error\n    except Exception:\n        raise HTTPException(500)\n",
+        ),
     ]
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
-        helpers = {name: fn for name, fn in ctx.model.functions.items() if _raises_http(ctx, fn.body)}
+        helpers = {name: fn for name, fn in module_functions(ctx).items() if _raises_http(ctx, fn.body)}
         for node in ast.walk(ctx.tree):
             if not isinstance(node, (ast.Try, getattr(ast, "TryStar", ast.Try))):
                 continue
@@ -159,12 +206,18 @@ class HttpExceptionSwallowed(Rule):
                 answered = {_status(ctx, r) for r in _walk_body(handler.body) if _is_http_raise(ctx, r)}
                 if None not in swallowed and len(answered) == 1 and swallowed <= answered:
                     break  # the handler answers with the very status that was raised
+                lost = [(where, r) for where, r in raises if _status(ctx, r) is None or _status(ctx, r) not in answered]
+                where, first = (lost or raises)[0]
                 yield ctx.diagnostic(
                     self,
                     _header_range(ctx, handler),
-                    "this `except` catches the HTTPException raised in the `try` and answers 500 instead of its status",
-                    [_insert_fix(ctx, node, handler)] if can_reference(ctx, [HTTP_EXCEPTION]) else [],
-                    related=[(raises[0][0], "the HTTPException that is swallowed")],
+                    _message(ctx, [r for _, r in lost or raises], answered),
+                    _insert_fix(ctx, node, handler, raises),
+                    related=[
+                        (where, "the HTTPException that is swallowed")
+                        if where is first
+                        else (where, f"`{ctx.text(where.func)}()` raises the HTTPException that is swallowed")
+                    ],
                 )
                 break
 
@@ -234,8 +287,18 @@ def _status(ctx: Context, node: ast.Raise) -> int | None:
     call = node.exc
     if not isinstance(call, ast.Call):
         return None
-    expr = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "status_code"), None)
-    return ctx.model.status_of(expr)
+    return raised_status(ctx.model, call)
+
+
+def _message(ctx: Context, lost: list[ast.Raise], answered: set[int | None]) -> str:
+    codes = sorted({c for c in (_status(ctx, r) for r in lost) if c is not None})
+    what = "the HTTPException" + (f" ({', '.join(describe(c) for c in codes)})" if codes else "")
+    if len(answered) == 1 and None not in answered:
+        (code,) = answered
+        return f"this `except` also catches {what} raised in the `try`: the client receives {describe(code)} instead"
+    if answered:
+        return f"this `except` also catches {what} raised in the `try` and answers another status instead"
+    return f"this `except` also catches {what} raised in the `try` and raises another exception: its status is lost"
 
 
 def _answers(handler: ast.ExceptHandler) -> bool:
@@ -276,6 +339,8 @@ def _type_args(call: ast.Call) -> list[ast.expr]:
 
 
 _PLAIN_CALLS = {"str", "repr", "format", "type", "print", "len"}
+# Built-in exceptions keep no status: `raise RuntimeError(e)` is not a delegation.
+_BUILTIN_EXCEPTIONS = {n for n, v in vars(builtins).items() if isinstance(v, type) and issubclass(v, BaseException)}
 
 
 def _delegates(ctx: Context, stmt: ast.Raise | ast.Return, name: str) -> bool:
@@ -285,8 +350,9 @@ def _delegates(ctx: Context, stmt: ast.Raise | ast.Return, name: str) -> bool:
     for n in ast.walk(value):
         if not isinstance(n, ast.Call) or ctx.model.is_http_exception(n.func):
             continue
-        if isinstance(n.func, ast.Name) and n.func.id in _PLAIN_CALLS:
-            continue
+        if isinstance(n.func, ast.Name) and n.func.id in _PLAIN_CALLS | _BUILTIN_EXCEPTIONS:
+            if ctx.model.imports.lookup(n.func.id) is None and n.func.id not in ctx.model.functions:
+                continue
         args = [*n.args, *(k.value for k in n.keywords)]
         if any(isinstance(a, ast.Name) and a.id == name for a in args):
             return True
@@ -307,33 +373,66 @@ def _header_range(ctx: Context, handler: ast.ExceptHandler) -> Range:
     return Range(start, end)
 
 
-def _insert_fix(ctx: Context, try_node: ast.Try, handler: ast.ExceptHandler) -> Fix:
+def _insert_fix(ctx: Context, try_node: ast.Try, handler: ast.ExceptHandler, raises) -> list[Fix]:
+    """The fix, when it can be built: `try`/`except` (not `except*`), and a name for
+    HTTPException that means it at the `try` (the one the swallowed `raise` uses, or an import)."""
+    if not isinstance(try_node, ast.Try):
+        return []
+    text = _exception_name_in_place(ctx, raises)
+    if text is None:
+        texts, missing = _plan(ctx)
+        if texts is None or shadowed(ctx, texts[0], try_node.lineno):
+            return []
+
     def build():
-        (http_exc,), import_edits = references(ctx, [HTTP_EXCEPTION], before_line=try_node.lineno)
+        if text is not None:
+            http_exc, import_edits = text, []
+        else:
+            (http_exc,), import_edits = references(ctx, [HTTP_EXCEPTION], before_line=try_node.lineno)
 
         def plan(snippet):
             target = snippet.find(try_node, cst.Try)
             broad = snippet.find(handler, cst.ExceptHandler)
+            index = next(i for i, h in enumerate(target.handlers) if h is broad)
 
             def insert(updated):
                 handlers = list(updated.handlers)
-                index = next(i for i, h in enumerate(try_target.handlers) if h is broad)
                 template = handlers[index]
-                new = cst.ExceptHandler(
-                    body=template.body.with_changes(
+                if isinstance(template.body, cst.SimpleStatementSuite):  # `except Exception: ...` on one line
+                    body: cst.BaseSuite = cst.SimpleStatementSuite(body=[cst.Raise()])
+                else:
+                    body = cst.IndentedBlock(
                         body=[cst.SimpleStatementLine([cst.Raise()])],
-                        header=cst.TrailingWhitespace(),
-                    ),
-                    type=cst.parse_expression(http_exc),
-                    leading_lines=template.leading_lines,
-                )
-                handlers[index] = template.with_changes(leading_lines=[])
+                        indent=template.body.indent,
+                    )
+                # Blank lines before the broad clause go before the new one; comments stay with it.
+                lines = list(template.leading_lines)
+                blank = 0
+                while blank < len(lines) and lines[blank].comment is None:
+                    blank += 1
+                new = cst.ExceptHandler(body=body, type=cst.parse_expression(http_exc), leading_lines=lines[:blank])
+                handlers[index] = template.with_changes(leading_lines=lines[blank:])
                 handlers.insert(index, new)
                 return updated.with_changes(handlers=handlers)
 
-            try_target = target
             return {target: insert}
 
         return rewrite(ctx, try_node, plan) + import_edits
 
-    return Fix("Insert `except HTTPException: raise` before it", Applicability.SAFE, build)
+    return [Fix("Insert `except HTTPException: raise` before it", Applicability.SAFE, build)]
+
+
+def _plan(ctx: Context):
+    try:
+        return plan_references(ctx, [HTTP_EXCEPTION])
+    except FixNotApplicable:
+        return None, None
+
+
+def _exception_name_in_place(ctx: Context, raises) -> str | None:
+    """How the swallowed `raise` in the `try` body itself names HTTPException (`HTTPException`,
+    `fastapi.HTTPException`, `StarletteHTTPException`): that name is bound where the fix writes."""
+    for where, node in raises:
+        if where is node and isinstance(node.exc, ast.Call) and ctx.model.qualname(node.exc.func) == HTTP_EXCEPTION:
+            return ctx.text(node.exc.func) or None
+    return None

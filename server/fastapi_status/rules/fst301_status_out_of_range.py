@@ -17,9 +17,10 @@ class StatusOutOfRange(Rule):
     `response.status_code = …`.
 
     ## Why is this bad?
-    HTTP status codes are three digits from 100 to 599 (RFC 9110 §15). Uvicorn and other servers
-    refuse to send anything else, so the client gets a broken connection or a 500 instead; and a
-    typo such as `4040` or `20` means the intended code was never sent.
+    HTTP status codes are three digits from 100 to 599: RFC 9110 §15 calls anything else invalid
+    and tells clients to treat it as a 5xx. Servers refuse some of them outright (h11, used by
+    uvicorn, will not send a final status below 200 or above 999, and the client sees a dropped
+    connection), and a typo such as `4040` or `20` means the intended code was never sent.
 
     ## Example
     ```python
@@ -47,6 +48,12 @@ class StatusOutOfRange(Rule):
         # WebSocket close codes are not HTTP statuses.
         "from fastapi import WebSocket\nasync def ws(w: WebSocket):\n    await w.close(code=1008)\n",
         "from fastapi import APIRouter\nrouter = APIRouter(responses={'4XX': {'description': 'client error'}})\n",
+        # A Response subclass whose second argument is not a status.
+        "from fastapi.responses import JSONResponse\nclass PageResponse(JSONResponse):\n"
+        "    def __init__(self, items, page):\n        super().__init__({'items': items, 'page': page})\n"
+        "first = PageResponse([], 0)\n",
+        # A test double's status is not sent by FastAPI.
+        "from fastapi import FastAPI\nfrom unittest.mock import Mock\nupstream = Mock(status_code=0)\n",
     ]
     INVALID = [
         Invalid("from fastapi import HTTPException\nraise HTTPException(status_code=4040, detail='x')\n"),

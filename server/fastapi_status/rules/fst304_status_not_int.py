@@ -29,9 +29,11 @@ class StatusNotInt(Rule):
     left alone.
 
     ## Why is this bad?
-    Starlette writes the status line with the value it is given and expects an `int`:
-    `HTTPException(status_code="400")` ends in a server error, so the client receives `500
-    Internal Server Error` instead of 400 (observed).
+    Starlette passes the value on as it is, and the server writing the status line expects an
+    `int`: `HTTPException(status_code="400")` ends in a server error, so the client receives
+    `500 Internal Server Error` instead of 400 (observed). A float such as `201.0` is refused by
+    servers that check the type (h11, used by uvicorn, raises "status code must be integer"), and
+    a route's `status_code=201.0` shows up in the OpenAPI document as the response `"201.0"`.
 
     ## Example
     ```python
@@ -58,6 +60,13 @@ class StatusNotInt(Rule):
         "from fastapi import APIRouter\nrouter = APIRouter()\n"
         "@router.get('/x', responses={'404': {'description': 'Missing'}, 'default': {}})\ndef x():\n    return 1\n",
         "from fastapi import FastAPI\nlog(status_code='400')\n",
+        # A subclass whose first argument is not a status.
+        "from fastapi import HTTPException\nclass ItemMissing(HTTPException):\n"
+        "    def __init__(self, item_id: str):\n        super().__init__(404, f'Item {item_id} not found')\n"
+        "raise ItemMissing('400')\n",
+        # `status_code=` meant for something else than FastAPI.
+        "from fastapi import FastAPI\nfrom dataclasses import dataclass\n@dataclass\nclass Row:\n    status_code: str\n"
+        "row = Row(status_code='404')\n",
     ]
     INVALID = [
         Invalid(
@@ -70,6 +79,12 @@ class StatusNotInt(Rule):
         ),
         Invalid(
             "from fastapi.responses import JSONResponse\nr = JSONResponse({}, 'abc')\n",
+        ),
+        Invalid(
+            "from fastapi import APIRouter, Response\nrouter = APIRouter()\n"
+            "@router.get('/x')\ndef x(response: Response):\n    response.status_code = 4e2\n    return {}\n",
+            fixed="from fastapi import APIRouter, Response\nrouter = APIRouter()\n"
+            "@router.get('/x')\ndef x(response: Response):\n    response.status_code = 400\n    return {}\n",
         ),
     ]
 
@@ -84,10 +99,12 @@ class StatusNotInt(Rule):
             seen.add(id(expr))
             number = _as_int(expr.value)
             fixes = [] if number is None else [_int_fix(ctx, expr, number)]
+            if isinstance(expr.value, str):
+                effect = "the client receives 500 Internal Server Error"
+            else:
+                effect = "servers that check the type (h11, under uvicorn) refuse to send it"
             kind = "a string" if isinstance(expr.value, str) else "a float"
-            yield ctx.diagnostic(
-                self, expr, f"status code given as {kind} ({expr.value!r}): the client receives 500 Internal Server Error", fixes
-            )
+            yield ctx.diagnostic(self, expr, f"status code given as {kind} ({expr.value!r}): {effect}", fixes)
 
 
 def _int_fix(ctx: Context, expr: ast.Constant, number: int) -> Fix:

@@ -7,7 +7,9 @@ import libcst as cst
 
 from fastapi_status.core.context import Context
 from fastapi_status.core.diagnostics import Applicability, Diagnostic, Fix
+from fastapi_status.core.callees import called_function, module_functions
 from fastapi_status.core.model import FunctionNode, Route, kwarg
+from fastapi_status.core.status_sites import raised_status
 from fastapi_status.core.statuses import describe, phrase
 from fastapi_status.fixes.cst import rewrite, set_keyword
 from fastapi_status.fixes.imports import status_reference
@@ -20,9 +22,17 @@ class UndocumentedStatus(Rule):
     """
     ## What it does
     Flags a route that raises `HTTPException` with statuses its `responses=` does not
-    document: raised in the handler, in functions of the same module it calls, or in the
-    `Depends(...)` functions of its parameters and `dependencies=`. Off by default: enable it
-    with `extend-select = ["FST401"]` where the OpenAPI document is a contract.
+    document: raised in the handler, in functions of the same module it calls (transitively), or
+    in the `Depends(...)`/`Security(...)` functions of its parameters and `dependencies=` (and
+    in theirs). Off by default: enable it with `extend-select = ["FST401"]` where the OpenAPI
+    document is a contract.
+
+    Counted as documented: the route's `responses=` and that of the `APIRouter(...)` it is
+    registered on when the module creates it (FastAPI merges both), `"4XX"`-style ranges, and
+    422 (FastAPI documents validation errors itself). Left alone: a `responses=` that is not a
+    dict literal (a shared constant, `**common`) or has a `"default"` entry, statuses that cannot
+    be resolved statically, raises in nested functions, and raises inside a `try` whose
+    `except HTTPException` clause answers something else.
 
     ## Why is this bad?
     FastAPI's OpenAPI document lists only the declared success status (and 422). Clients and SDK
@@ -50,7 +60,8 @@ class UndocumentedStatus(Rule):
     ```
 
     ## Fix safety
-    The fix is safe: it only adds documentation entries; what the route sends is unchanged.
+    The fix is safe: it only adds documentation entries (`{404: {"description": "Not Found"}}`,
+    with the key written like the existing keys), and what the route sends is unchanged.
     """
 
     code = "FST401"
@@ -67,6 +78,30 @@ class UndocumentedStatus(Rule):
         "from fastapi import APIRouter, HTTPException\nrouter = APIRouter()\n"
         "@router.post('/items')\ndef create(i: int, code: int):\n    if i < 0:\n        raise HTTPException(422)\n"
         "    raise HTTPException(code)\n",
+        # Documented on the router the module creates, or as a range.
+        "from fastapi import APIRouter, HTTPException\nrouter = APIRouter(responses={404: {'description': 'Not Found'}})\n"
+        "@router.get('/items/{i}')\ndef read(i: int):\n    raise HTTPException(404)\n",
+        "from fastapi import APIRouter, HTTPException\nrouter = APIRouter()\n"
+        "@router.get('/items/{i}', responses={'4XX': {'description': 'Client error'}})\ndef read(i: int):\n"
+        "    raise HTTPException(404)\n",
+        # Not in the OpenAPI document at all.
+        "from fastapi import APIRouter, HTTPException\nrouter = APIRouter()\n"
+        "@router.get('/oauth/callback', include_in_schema=False)\ndef callback(code: str = ''):\n"
+        "    if not code:\n        raise HTTPException(400)\n    return {}\n",
+        "from fastapi import FastAPI, HTTPException\napp = FastAPI(openapi_url=None)\n"
+        "@app.get('/items/{i}')\ndef read(i: int):\n    raise HTTPException(404)\n",
+        # A shared responses constant: not guessed.
+        "from fastapi import APIRouter, HTTPException\nfrom .docs import ERRORS\nrouter = APIRouter()\n"
+        "@router.get('/items/{i}', responses=ERRORS)\ndef read(i: int):\n    raise HTTPException(404)\n",
+        # A callback defined in the handler, and a 404 turned into something else before it leaves.
+        "from fastapi import APIRouter, HTTPException\nrouter = APIRouter()\n"
+        "@router.get('/items/{i}')\ndef read(i: int):\n    def on_missing():\n        raise HTTPException(404)\n"
+        "    try:\n        check(i)\n        raise HTTPException(409)\n    except HTTPException:\n        return None\n"
+        "    return on_missing\n",
+        # `validate` is imported: the method of the same name below is not what the route calls.
+        "from fastapi import APIRouter, HTTPException\nfrom .checks import validate\nrouter = APIRouter()\n"
+        "class Form:\n    def validate(self):\n        raise HTTPException(400)\n"
+        "@router.post('/forms')\ndef submit(data: dict):\n    validate(data)\n    return data\n",
     ]
     INVALID = [
         Invalid(
@@ -89,15 +124,45 @@ class UndocumentedStatus(Rule):
             "@router.get('/items/{i}', responses={404: {'description': 'Missing'}, 401: {'description': 'Unauthorized'}})\n"
             "def read(i: int, user=Depends(current_user)):\n    return load(i)\n",
         ),
+        # A sub-dependency through Annotated; a multi-line dict keeps one entry a line.
+        Invalid(
+            "from typing import Annotated\nfrom fastapi import APIRouter, Depends, HTTPException\nrouter = APIRouter()\n"
+            "def token(t: str = ''):\n    if not t:\n        raise HTTPException(401)\n    return t\n"
+            "def user(t: Annotated[str, Depends(token)]):\n    return t\n"
+            "@router.get(\n    '/me',\n    responses={\n        404: {'description': 'Not Found'},\n    },\n)\n"
+            "def me(u: Annotated[str, Depends(user)]):\n    return u\n",
+            fixed="from typing import Annotated\nfrom fastapi import APIRouter, Depends, HTTPException\nrouter = APIRouter()\n"
+            "def token(t: str = ''):\n    if not t:\n        raise HTTPException(401)\n    return t\n"
+            "def user(t: Annotated[str, Depends(token)]):\n    return t\n"
+            "@router.get(\n    '/me',\n    responses={\n        404: {'description': 'Not Found'},\n"
+            "        401: {'description': 'Unauthorized'},\n    },\n)\n"
+            "def me(u: Annotated[str, Depends(user)]):\n    return u\n",
+        ),
+        # A subclass whose own __init__ fixes the status; the module writes status constants.
+        Invalid(
+            "from fastapi import FastAPI, HTTPException, status\napp = FastAPI()\n"
+            "class Gone(HTTPException):\n    def __init__(self, what):\n"
+            "        super().__init__(status.HTTP_410_GONE, f'{what} was removed')\n"
+            "@app.get('/legacy', status_code=status.HTTP_200_OK)\ndef legacy():\n    raise Gone('legacy')\n",
+            fixed="from fastapi import FastAPI, HTTPException, status\napp = FastAPI()\n"
+            "class Gone(HTTPException):\n    def __init__(self, what):\n"
+            "        super().__init__(status.HTTP_410_GONE, f'{what} was removed')\n"
+            "@app.get('/legacy', status_code=status.HTTP_200_OK, responses={status.HTTP_410_GONE: {'description': 'Gone'}})\n"
+            "def legacy():\n    raise Gone('legacy')\n",
+        ),
     ]
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         for route in ctx.routes:
-            raised = _raised_codes(ctx, route)
+            if _hidden(ctx, route):
+                continue
             documented = _documented(ctx, route)
             if documented is None:
                 continue
-            missing = sorted(raised - documented - AUTO_DOCUMENTED)
+            raised = _raised_codes(ctx, route)
+            missing = sorted(
+                c for c in raised - AUTO_DOCUMENTED - {route.effective_status} if not _covered(c, documented)
+            )
             if not missing:
                 continue
             listed = ", ".join(describe(c) for c in missing)
@@ -105,56 +170,132 @@ class UndocumentedStatus(Rule):
                 self,
                 route.registration,
                 f"route can answer {listed}, which `responses=` does not document",
-                [_document_fix(ctx, route, missing)],
+                _document_fix(ctx, route, missing),
             )
 
 
-def _documented(ctx: Context, route: Route) -> set[int] | None:
-    """Statuses in `responses=`; None when it is not a dict literal we can read."""
-    if route.responses is None:
-        return set()
-    if not isinstance(route.responses.value, ast.Dict):
-        return None
-    codes = set()
-    for key in route.responses.value.keys:
-        if key is None:
-            return None  # `**common_responses`
-        code = ctx.model.status_of(key)
-        if code is None and isinstance(key, ast.Constant) and isinstance(key.value, str) and key.value.isdigit():
-            code = int(key.value)
-        if code is not None:
-            codes.add(code)
+def _hidden(ctx: Context, route: Route) -> bool:
+    """Not in the OpenAPI document: `include_in_schema=False` on the route or its router, or an
+    app created with `openapi_url=None`."""
+    owner = _router_call(ctx, route.owner)
+    for call, name in ((route.registration, "include_in_schema"), (owner, "include_in_schema"), (owner, "openapi_url")):
+        kw = kwarg(call, name) if call is not None else None
+        if kw is not None and isinstance(kw.value, ast.Constant) and kw.value.value in (False, None):
+            return True
+    return False
+
+
+def _covered(code: int, documented: set[int | str]) -> bool:
+    return code in documented or f"{code // 100}XX" in documented
+
+
+def _documented(ctx: Context, route: Route) -> set[int | str] | None:
+    """Statuses in `responses=` of the route and of its router when the module creates it
+    (FastAPI merges both), `"4XX"`-style ranges as such. None when some `responses` is not a
+    dict literal we can read, or documents a `"default"` answer."""
+    places = [route.responses.value] if route.responses is not None else []
+    owner = _router_call(ctx, route.owner)
+    if owner is not None and kwarg(owner, "responses") is not None:
+        places.append(kwarg(owner, "responses").value)
+    codes: set[int | str] = set()
+    for value in places:
+        if not isinstance(value, ast.Dict):
+            return None
+        for key in value.keys:
+            if key is None:
+                return None  # `**common_responses`
+            code = ctx.model.status_of(key)
+            text = key.value.strip().upper() if isinstance(key, ast.Constant) and isinstance(key.value, str) else None
+            if code is None and text is not None:
+                if text == "DEFAULT":
+                    return None
+                code = int(text) if text.isdigit() else None
+                if code is None and len(text) == 3 and text[0] in "12345" and text[1:] == "XX":
+                    codes.add(text)
+            if code is not None:
+                codes.add(code)
     return codes
 
 
+def _router_call(ctx: Context, owner: ast.expr) -> ast.Call | None:
+    """The `APIRouter(...)`/`FastAPI(...)` call a route's owner name is bound to in this module."""
+    if not isinstance(owner, ast.Name) or owner.id not in ctx.model.app_names:
+        return None
+    for node in ctx.tree.body:
+        if isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(node.value, ast.Call):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(isinstance(t, ast.Name) and t.id == owner.id for t in targets):
+                return node.value
+    return None
+
+
 def _raised_codes(ctx: Context, route: Route) -> set[int]:
+    """Statuses of the HTTPExceptions the route can raise: in its handler, the module's functions
+    it calls (transitively) and its dependencies (and theirs)."""
     codes: set[int] = set()
     seen: set[int] = set()
-    queue: list[FunctionNode] = [route.handler, *_dependencies(ctx, route)]
+    queue: list[FunctionNode] = [route.handler, *_dependencies(ctx, route.handler, route.registration)]
     while queue:
         fn = queue.pop()
         if id(fn) in seen:
             continue
         seen.add(id(fn))
-        for node in ast.walk(fn):
+        if fn is not route.handler:
+            queue += _dependencies(ctx, fn, None)
+        for node in _reachable(ctx, fn.body):
             if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call) and ctx.model.is_http_exception(node.exc.func):
-                call = node.exc
-                expr = call.args[0] if call.args else (kwarg(call, "status_code").value if kwarg(call, "status_code") else None)
-                code = ctx.model.status_of(expr)
+                code = raised_status(ctx.model, node.exc)
                 if code is not None:
                     codes.add(code)
-            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ctx.model.functions:
-                queue.append(ctx.model.functions[node.func.id])
+            elif isinstance(node, ast.Call):
+                callee = called_function(ctx, node)
+                if callee is not None:
+                    queue.append(callee)
     return codes
 
 
-def _dependencies(ctx: Context, route: Route) -> list[FunctionNode]:
+def _reachable(ctx: Context, stmts: list[ast.stmt]):
+    """The nodes of `stmts` whose exceptions leave the function: not in nested functions,
+    classes or lambdas, nor in a `try` body whose `except HTTPException` clause answers otherwise."""
+    stack: list[ast.AST] = list(reversed(stmts))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        yield node
+        children = list(ast.iter_child_nodes(node))
+        if isinstance(node, ast.Try) and any(_converts_http(ctx, h) for h in node.handlers):
+            children = [c for c in children if not any(c is b for b in node.body)]
+        stack.extend(reversed(children))
+
+
+def _converts_http(ctx: Context, handler: ast.ExceptHandler) -> bool:
+    """`except HTTPException` whose body does not raise what it caught (itself, or through a
+    function it hands the exception to, such as `raise to_http_error(exc)`)."""
+    if handler.type is None:
+        return False
+    types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    if not any(ctx.model.is_http_exception(t) for t in types):
+        return False
+    for n in ast.walk(handler):
+        if isinstance(n, ast.Raise):
+            if n.exc is None:
+                return False
+            if handler.name and any(isinstance(x, ast.Name) and x.id == handler.name for x in ast.walk(n.exc)):
+                return False
+    return True
+
+
+def _dependencies(ctx: Context, fn: FunctionNode, registration: ast.Call | None) -> list[FunctionNode]:
+    """The module's functions given to `Depends(...)`/`Security(...)` in `fn`'s parameters (and
+    in the route's `dependencies=`)."""
     found = []
-    places: list[ast.AST] = [*route.handler.args.defaults, *route.handler.args.kw_defaults]
-    places += [a.annotation for a in [*route.handler.args.args, *route.handler.args.kwonlyargs] if a.annotation]
-    deps = kwarg(route.registration, "dependencies")
+    places: list[ast.AST | None] = [*fn.args.defaults, *fn.args.kw_defaults]
+    places += [a.annotation for a in [*fn.args.posonlyargs, *fn.args.args, *fn.args.kwonlyargs]]
+    deps = kwarg(registration, "dependencies") if registration is not None else None
     if deps is not None:
         places.append(deps.value)
+    functions = module_functions(ctx)
     for place in places:
         for node in ast.walk(place) if place is not None else ():
             if (
@@ -162,21 +303,33 @@ def _dependencies(ctx: Context, route: Route) -> list[FunctionNode]:
                 and ctx.model.qualname(node.func) in ("fastapi.Depends", "fastapi.Security")
                 and node.args
                 and isinstance(node.args[0], ast.Name)
-                and node.args[0].id in ctx.model.functions
+                and node.args[0].id in functions
             ):
-                found.append(ctx.model.functions[node.args[0].id])
+                found.append(functions[node.args[0].id])
     return found
 
 
-def _document_fix(ctx: Context, route: Route, missing: list[int]) -> Fix:
+def _document_fix(ctx: Context, route: Route, missing: list[int]) -> list[Fix]:
+    existing = route.responses.value if route.responses is not None else None
+    if existing is not None and not isinstance(existing, ast.Dict):
+        return []
+
     def build():
         line = route.registration.lineno
-        entries = []
         import_edits = []
+        keys = []
+        numbers = existing is not None and any(isinstance(k, ast.Constant) for k in existing.keys)
         for code in missing:
-            key, edits = status_reference(ctx, code, before_line=line)
+            if numbers:  # follow the keys already there
+                key, edits = str(code), []
+            else:
+                key, edits = status_reference(ctx, code, before_line=line)
             import_edits = import_edits or edits
-            entries.append((key, phrase(code) or str(code)))
+            keys.append(key)
+        quote = _quote(ctx, route)
+        entries = [
+            f"{k}: {{{_string('description', quote)}: {_string(phrase(c) or str(c), quote)}}}" for k, c in zip(keys, missing)
+        ]
 
         def plan(snippet):
             call = snippet.find(route.registration, cst.Call)
@@ -184,42 +337,54 @@ def _document_fix(ctx: Context, route: Route, missing: list[int]) -> Fix:
             def change(updated: cst.Call) -> cst.Call:
                 for arg in updated.args:
                     if arg.keyword is not None and arg.keyword.value == "responses" and isinstance(arg.value, cst.Dict):
-                        elements = list(arg.value.elements)
-                        quote = _quote_of(arg.value)
-                        new = [
-                            cst.DictElement(
-                                cst.parse_expression(k), cst.parse_expression(f"{{{quote}description{quote}: {quote}{d}{quote}}}")
-                            )
-                            for k, d in entries
-                        ]
-                        if elements and elements[-1].comma is cst.MaybeSentinel.DEFAULT:
-                            elements[-1] = elements[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
-                            for i in range(len(new) - 1):
-                                new[i] = new[i].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
-                        else:
-                            new = [e.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))) for e in new]
-                        new_args = [
-                            a.with_changes(value=arg.value.with_changes(elements=elements + new)) if a is arg else a
-                            for a in updated.args
-                        ]
-                        return updated.with_changes(args=new_args)
-                quote = "'" if "'description'" in ctx.source or "'" in ctx.text(route.registration) else '"'
-                text = ", ".join(f"{k}: {{{quote}description{quote}: {quote}{d}{quote}}}" for k, d in entries)
-                return set_keyword(updated, "responses", "{" + text + "}")
+                        value = _extend_dict(arg.value, entries)
+                        return updated.with_changes(args=[a.with_changes(value=value) if a is arg else a for a in updated.args])
+                return set_keyword(updated, "responses", "{" + ", ".join(entries) + "}")
 
             return {call: change}
 
         return rewrite(ctx, route.registration, plan) + import_edits
 
-    return Fix("Document the statuses in `responses=`", Applicability.SAFE, build)
+    return [Fix("Document the statuses in `responses=`", Applicability.SAFE, build)]
 
 
-def _quote_of(node: cst.Dict) -> str:
-    for element in node.elements:
-        key = getattr(element, "key", None)
-        if isinstance(key, cst.SimpleString):
-            return key.value[0]
-        value = getattr(element, "value", None)
-        if isinstance(value, cst.Dict):
-            return _quote_of(value)
-    return '"'
+def _extend_dict(node: cst.Dict, entries: list[str]) -> cst.Dict:
+    """`node` with the `key: value` entries appended, in its layout (one entry a line when it is
+    written so, keeping a trailing comma)."""
+    parsed = cst.parse_expression("{" + ", ".join(entries) + "}")
+    assert isinstance(parsed, cst.Dict)
+    new = [e.with_changes(comma=cst.MaybeSentinel.DEFAULT) for e in parsed.elements]
+    elements = list(node.elements)
+    if not elements:
+        commas = [cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")) for _ in new[:-1]]
+        return node.with_changes(elements=[e.with_changes(comma=c) for e, c in zip(new, commas)] + new[-1:])
+    if isinstance(node.lbrace.whitespace_after, cst.ParenthesizedWhitespace):
+        gap: cst.BaseParenthesizableWhitespace = node.lbrace.whitespace_after  # one entry a line
+    elif len(elements) >= 2 and isinstance(elements[-2].comma, cst.Comma):
+        gap = elements[-2].comma.whitespace_after
+    else:
+        gap = cst.SimpleWhitespace(" ")
+    last = elements[-1]
+    trailing = last.comma if isinstance(last.comma, cst.Comma) else None
+    elements[-1] = last.with_changes(comma=cst.Comma(whitespace_after=gap))
+    for i in range(len(new) - 1):
+        new[i] = new[i].with_changes(comma=cst.Comma(whitespace_after=gap))
+    if trailing is not None:
+        new[-1] = new[-1].with_changes(comma=trailing)
+    return node.with_changes(elements=elements + new)
+
+
+def _quote(ctx: Context, route: Route) -> str:
+    """The quote the module writes strings with: the route's own strings first."""
+    for node in ast.walk(route.registration):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            text = ctx.text(node)
+            if text[:1] in ("'", '"'):
+                return text[0]
+    return "'" if ctx.source.count("'") > ctx.source.count('"') else '"'
+
+
+def _string(text: str, quote: str) -> str:
+    if quote in text or "\\" in text:
+        return repr(text)
+    return f"{quote}{text}{quote}"

@@ -6,12 +6,13 @@ from typing import Iterable
 import libcst as cst
 
 from fastapi_status.core.context import Context
-from fastapi_status.core.diagnostics import Applicability, Diagnostic, Fix, Severity
+from fastapi_status.core.diagnostics import Applicability, Diagnostic, Fix, FixNotApplicable, Severity
 from fastapi_status.core.model import STATUS_MODULE
 from fastapi_status.core.status_sites import status_sites
 from fastapi_status.core.statuses import STATUSES
 from fastapi_status.fixes.cst import rewrite
-from fastapi_status.fixes.imports import can_reference, references
+from fastapi_status.fixes.imports import plan_references, references
+from fastapi_status.fixes.scope import shadowed
 from fastapi_status.rules.base import Invalid, Rule
 
 
@@ -39,7 +40,8 @@ class BareStatusNumber(Rule):
 
     ## Fix safety
     The fix is safe: the constant holds the same number. It adds `from fastapi import status`
-    when the module has no `status` yet.
+    when the module has no `status` yet. It is not offered where a local name `status` (a query
+    parameter, say) hides the module, nor when the module binds `status` to something else.
     """
 
     code = "FST501"
@@ -55,6 +57,12 @@ class BareStatusNumber(Rule):
         "@router.get('/x', responses={404: {'description': 'Missing'}})\ndef x():\n    return 1\n",
         # No constant for it.
         "from fastapi import HTTPException\nraise HTTPException(499)\n",
+        # Not a status position of FastAPI's.
+        "from fastapi import FastAPI\nretry_on = {429, 503}\nresponse = fake_response(status_code=404)\n",
+        # A subclass whose first argument is an id, not a status.
+        "from fastapi import HTTPException\nclass OrderMissing(HTTPException):\n"
+        "    def __init__(self, order_id: int):\n        super().__init__(status_code=404, detail=f'Order {order_id}')\n"
+        "def load(order_id):\n    raise OrderMissing(404)\n",
     ]
     INVALID = [
         Invalid(
@@ -68,11 +76,21 @@ class BareStatusNumber(Rule):
             fixed="from fastapi import APIRouter\nfrom fastapi import status as st\nrouter = APIRouter()\n"
             "@router.post('/x', status_code=st.HTTP_201_CREATED)\ndef x():\n    return 1\n",
         ),
+        # A query parameter called `status` hides the module inside the handler: flagged, no fix.
+        Invalid(
+            "from fastapi import APIRouter, HTTPException, status\nrouter = APIRouter()\n"
+            "@router.get('/jobs', status_code=status.HTTP_200_OK)\ndef jobs(status: str = ''):\n"
+            "    if status not in ('queued', 'done'):\n        raise HTTPException(400, detail='Unknown status')\n"
+            "    return []\n",
+        ),
     ]
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         seen: set[int] = set()
-        fixable = can_reference(ctx, [STATUS_MODULE])
+        try:
+            (reference,), _ = plan_references(ctx, [STATUS_MODULE])
+        except FixNotApplicable:
+            reference = None
         for site in status_sites(ctx):
             expr = site.expr
             if site.where == "responses-key" or id(expr) in seen:
@@ -85,7 +103,8 @@ class BareStatusNumber(Rule):
                 self,
                 expr,
                 f"write `status.{constant}` instead of the bare number {expr.value}",
-                [_constant_fix(ctx, expr, constant)] if fixable else [],
+                # Not where a parameter or local variable called `status` hides the module.
+                [_constant_fix(ctx, expr, constant)] if reference and not shadowed(ctx, reference, expr.lineno) else [],
             )
 
 

@@ -1,0 +1,43 @@
+"""Which function of the module a bare-name call (`load_item(...)`) runs.
+
+`ModuleModel.functions` indexes every `def` by name, methods included; a call `get(...)` cannot
+run a method, and a name the module imports means the imported function. Used by the rules that
+follow a handler into its helpers (FST204, FST401).
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from fastapi_status.core.model import FunctionNode
+
+if TYPE_CHECKING:
+    from fastapi_status.core.context import Context
+
+
+def module_functions(ctx: "Context") -> dict[str, FunctionNode]:
+    """Functions a bare name can call: module-level ones and those nested in functions, not
+    methods, and not under a name the module also imports."""
+    return ctx.memo("callees.module_functions", lambda: _collect(ctx))
+
+
+def _collect(ctx: "Context") -> dict[str, FunctionNode]:
+    methods: set[int] = set()
+    for cls in ctx.model.classes.values():
+        for stmt in ast.walk(cls):
+            if isinstance(stmt, ast.ClassDef):
+                methods |= {id(s) for s in stmt.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    found: dict[str, FunctionNode] = {}
+    for node in ast.walk(ctx.tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and id(node) not in methods:
+            if ctx.model.imports.lookup(node.name) is None:
+                found.setdefault(node.name, node)
+    return found
+
+
+def called_function(ctx: "Context", call: ast.Call) -> FunctionNode | None:
+    """The module's function a call `name(...)` runs, when it is one."""
+    if isinstance(call.func, ast.Name):
+        return module_functions(ctx).get(call.func.id)
+    return None

@@ -1,0 +1,110 @@
+"""FST204 beyond its examples: ranges, the fix's imports and layout, idempotence, neighbours."""
+
+from __future__ import annotations
+
+from fastapi_status.core.analyze import analyze
+from rule_testing import ALL, finder, fixer
+
+found = finder("FST204")
+fixed = fixer("FST204")
+
+
+ROUTE = (
+    "from fastapi import APIRouter, HTTPException\n"
+    "router = APIRouter()\n"
+    "@router.get('/items/{item_id}')\n"
+    "async def read(item_id: int):\n"
+    "    try:\n"
+    "        item = await load(item_id)\n"
+    "        if item is None:\n"
+    "            raise HTTPException(404, detail='Item not found')\n"
+    "        return item\n"
+    "    except Exception as exc:\n"
+    "        raise HTTPException(500, detail=str(exc)) from exc\n"
+)
+
+
+def test_range_is_the_clause_header_and_related_is_the_raise():
+    (diag,) = found(ROUTE)
+    assert (diag.range.start.line, diag.range.start.col) == (10, 4)
+    assert (diag.range.end.line, diag.range.end.col) == (10, len("    except Exception as exc"))
+    assert [(r.range.start.line, r.range.start.col) for r in diag.related] == [(8, 12)]
+    assert "404 Not Found" in diag.message and "500 Internal Server Error" in diag.message
+
+
+def test_fix_uses_the_name_in_scope_and_adds_no_import():
+    out = fixed(ROUTE)
+    assert out.count("import") == 1
+    assert "        return item\n    except HTTPException:\n        raise\n    except Exception as exc:\n" in out
+
+
+def test_fix_is_idempotent_and_other_rules_stay_quiet():
+    out = fixed(ROUTE)
+    assert [d.code for d in analyze(out, ALL).diagnostics if d.code in ("FST203", "FST204")] == []
+
+
+def test_import_is_added_to_the_existing_fastapi_import():
+    src = (
+        "from fastapi import APIRouter, exceptions\n"
+        "class Missing(exceptions.HTTPException):\n    pass\n"
+        "def find(x):\n    if x is None:\n        raise Missing(404)\n    return x\n"
+        "def route(x):\n    try:\n        return find(x)\n    except Exception:\n        raise RuntimeError('failed')\n"
+    )
+    out = fixed(src)
+    assert out.startswith("from fastapi import APIRouter, exceptions, HTTPException\n")
+    assert "    except HTTPException:\n        raise\n    except Exception:\n" in out
+
+
+def test_an_alias_of_starlettes_class_is_reused():
+    src = (
+        "from starlette.exceptions import HTTPException as StarletteHTTPException\n"
+        "class Missing(StarletteHTTPException):\n    pass\n"
+        "def route(x):\n    try:\n        raise Missing(404)\n    except BaseException as e:\n        raise ValueError(str(e))\n"
+    )
+    out = fixed(src)
+    assert "    except StarletteHTTPException:\n        raise\n    except BaseException as e:\n" in out
+    assert out.count("import") == 1
+
+
+def test_crlf_and_comments_are_kept():
+    src = ROUTE.replace("    except Exception as exc:\n", "    # the rest is ours\n    except Exception as exc:  # noqa: BLE001\n")
+    src = src.replace("\n", "\r\n")
+    out = fixed(src)
+    assert "\r\n    except HTTPException:\r\n        raise\r\n    # the rest is ours\r\n    except Exception as exc:  # noqa: BLE001\r\n" in out
+    assert "\n" not in out.replace("\r\n", "")
+
+
+def test_except_star_is_flagged_without_a_fix():
+    src = (
+        "from fastapi import HTTPException\n"
+        "def f(x):\n    try:\n        raise HTTPException(404)\n    except* Exception:\n        raise RuntimeError('x')\n"
+    )
+    (diag,) = found(src)
+    assert diag.fixes == []
+
+
+def test_a_fallback_return_in_the_handler_is_left_to_fst203():
+    src = ROUTE.replace("        raise HTTPException(500, detail=str(exc)) from exc\n", "        return {'error': str(exc)}\n")
+    assert found(src) == []
+
+
+def test_noqa_silences_it():
+    src = ROUTE.replace("    except Exception as exc:\n", "    except Exception as exc:  # noqa: FST204\n")
+    assert found(src) == []
+
+
+def test_a_module_without_fastapi_is_not_checked():
+    src = ROUTE.replace("from fastapi import APIRouter, HTTPException\n", "from myweb import APIRouter, HTTPException\n")
+    assert found(src) == []
+
+
+def test_a_raise_in_an_inner_broad_try_is_judged_there_only():
+    src = (
+        "from fastapi import HTTPException\n"
+        "def f(x):\n"
+        "    try:\n"
+        "        try:\n            raise HTTPException(404)\n        except Exception:\n            raise RuntimeError('inner')\n"
+        "    except Exception:\n        raise RuntimeError('outer')\n"
+    )
+    (diag,) = found(src)
+    assert diag.range.start.line == 6  # the inner clause
