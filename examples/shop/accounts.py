@@ -30,7 +30,7 @@ async def avatar(email: str):
 @router.patch("/{email}")
 async def update_account(email: str, changes: dict):
     if "email" in changes:
-        # FST302: a 3xx HTTPException without a Location header answers with an error body
+        # FST302: the client receives a bare 304 Not Modified; the detail is dropped
         raise HTTPException(status_code=status.HTTP_304_NOT_MODIFIED, detail="Email cannot change")
     if "age" in changes and changes["age"] < 0:
         raise HTTPException(status_code="400", detail="Invalid age")  # FST304: answers 500

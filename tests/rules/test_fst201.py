@@ -259,3 +259,10 @@ def test_fixing_twice_changes_nothing_more():
     src = route("    if i:\n        return {'error': 'Item not found'}\n    return {'id': i}\n")
     once = fixed(src)
     assert found(once) == []
+
+
+def test_fix_adds_no_import_under_a_fastapi_star_import():
+    src = "from fastapi import *\napp = FastAPI()\n@app.get('/i')\ndef read():\n    return {'error': 'Item not found'}\n"
+    out = fixed(src)
+    assert out.count("import") == 1
+    assert "raise HTTPException(status_code=404" in out

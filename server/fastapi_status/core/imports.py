@@ -90,8 +90,16 @@ class ImportMap:
         return canonical(".".join([root, *reversed(parts)]))
 
     def local_names_for(self, qualname: str) -> list[str]:
-        """Local names bound (at top level) directly to `qualname`."""
-        return [n for n, b in self.bindings.items() if b.qualname == qualname and b.top_level]
+        """Local names bound (at top level) directly to `qualname`, or brought in under their own
+        name by a star import (`from fastapi import *` binds `HTTPException` and `status`)."""
+        names = [n for n, b in self.bindings.items() if b.qualname == qualname and b.top_level]
+        module, _, short = qualname.rpartition(".")
+        if not names and short not in self.bindings:
+            for star in self.star_modules:
+                if short in _STAR_EXPORTS.get(star, ()) and canonical(f"{star}.{short}") == qualname:
+                    names.append(short)
+                    break
+        return names
 
 
 def collect_imports(tree: ast.Module) -> ImportMap:
