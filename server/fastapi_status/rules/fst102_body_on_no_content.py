@@ -13,6 +13,7 @@ from fastapi_status.core.values import Kind
 from fastapi_status.fixes.cst import remove_keyword, rewrite
 from fastapi_status.fixes.route import add_status_fix
 from fastapi_status.rules.base import Invalid, Rule
+from fastapi_status.rules.fst201_error_body_with_2xx import error_returns
 
 _STREAM_TYPES = {"Iterator", "AsyncIterator", "Generator", "AsyncGenerator", "Iterable", "AsyncIterable"}
 
@@ -63,6 +64,10 @@ class BodyOnNoContent(Rule):
     fix_summary = "Return no body (safe), or answer 200 with the body (unsafe)"
 
     VALID = [
+        # An error body: FST201's concern (raise an HTTPException), not this rule's.
+        "from fastapi import APIRouter\nrouter = APIRouter()\n"
+        "@router.delete('/items/{id}', status_code=204)\ndef delete_item(id: int):\n"
+        "    if id not in DB:\n        return {'error': 'Item not found'}\n    del DB[id]\n",
         "from fastapi import APIRouter\nrouter = APIRouter()\n"
         "@router.delete('/items/{id}', status_code=204)\nasync def delete_item(id: int) -> None:\n"
         "    await remove(id)\n",
@@ -170,8 +175,9 @@ class BodyOnNoContent(Rule):
         elif handler.returns is not None and _annotation_has_body(ctx, handler.returns):
             found.append((handler.returns, "annotation"))
         flow = ctx.flow(handler)
+        errors = {id(e.site.node) for e in error_returns(ctx, route)}  # FST201 tells those
         for site in flow.returns:
-            if site.node is not None and ctx.kind(site.value, handler) is Kind.BODY:
+            if site.node is not None and id(site.node) not in errors and ctx.kind(site.value, handler) is Kind.BODY:
                 found.append((site.node, "return"))
         return found
 

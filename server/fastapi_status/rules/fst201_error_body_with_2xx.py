@@ -2,15 +2,19 @@ from __future__ import annotations
 
 import ast
 import re
+from dataclasses import dataclass
 from typing import Iterable
 
 from fastapi_status.core.context import Context
 from fastapi_status.core.diagnostics import Diagnostic
+from fastapi_status.core.flow import ReturnSite
 from fastapi_status.core.model import Route
 from fastapi_status.core.payloads import (
     ACKNOWLEDGE_WORDS,
     JSON_RESPONSES,
     REPORT_WORDS,
+    Payload,
+    Source,
     error_payload,
     in_same_block,
     infer_status,
@@ -307,35 +311,59 @@ class ErrorBodyWith2xx(Rule):
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         seen: set[int] = set()
         for route in ctx.routes:
-            status = route.effective_status
-            if status is None or not 200 <= status < 300 or acknowledges(route):
-                continue
-            flow = ctx.flow(route.handler)
-            if response_handed_off(route.handler, flow.response_param):
-                continue
-            reporting = reports_a_result(route)
-            for site in flow.returns:
-                if site.node is None or site.handler is not None or site.assignments or id(site.node) in seen:
+            for found in error_returns(ctx, route):
+                node = found.site.node
+                if id(node) in seen:
                     continue
-                source = payload_source(site.value, ctx.model, route.handler)
-                if source is None or source.mapping is None:
-                    continue
-                payload = error_payload(source.mapping)
-                if payload is None:
-                    continue
-                code = infer_status(payload.text, uses_422(ctx)) or 400
-                if reporting and not _fails_the_request(payload, code):
-                    continue
-                seen.add(id(site.node))
+                seen.add(id(node))
+                payload, source = found.payload, found.source
                 detail = ctx.text(payload.message) if payload.message is not None else None
-                remove = source.local if source.local and in_same_block(route.handler, source.local, site.node) else None
+                remove = source.local if source.local and in_same_block(route.handler, source.local, node) else None
                 yield ctx.diagnostic(
                     self,
-                    site.node,
-                    f"route answers {describe(status)} with an error body ({payload.reason}): "
+                    node,
+                    f"route answers {describe(found.status)} with an error body ({payload.reason}): "
                     "clients read the failure as success",
-                    raise_instead_fix(ctx, site.node, code, detail, remove=remove),
+                    raise_instead_fix(ctx, node, found.code, detail, remove=remove),
                 )
+
+
+@dataclass
+class ErrorReturn:
+    site: ReturnSite
+    source: Source
+    payload: Payload
+    status: int  # the 2xx status the route answers
+    code: int  # the status the failure stands for
+
+
+def error_returns(ctx: Context, route: Route) -> list[ErrorReturn]:
+    """The returns of `route` (outside `except`) that send an error payload with a 2xx status.
+    FST102 reads these too, so a 204 route returning `{"error": …}` gets one diagnostic."""
+    return ctx.memo(f"fst201.error_returns.{id(route)}", lambda: list(_error_returns(ctx, route)))
+
+
+def _error_returns(ctx: Context, route: Route) -> Iterable[ErrorReturn]:
+    status = route.effective_status
+    if status is None or not 200 <= status < 300 or acknowledges(route):
+        return
+    flow = ctx.flow(route.handler)
+    if response_handed_off(route.handler, flow.response_param):
+        return
+    reporting = reports_a_result(route)
+    for site in flow.returns:
+        if site.node is None or site.handler is not None or site.assignments:
+            continue
+        source = payload_source(site.value, ctx.model, route.handler)
+        if source is None or source.mapping is None:
+            continue
+        payload = error_payload(source.mapping)
+        if payload is None:
+            continue
+        code = infer_status(payload.text, uses_422(ctx)) or 400
+        if reporting and not _fails_the_request(payload, code):
+            continue
+        yield ErrorReturn(site, source, payload, status, code)
 
 
 def _fails_the_request(payload, code: int) -> bool:
