@@ -12,8 +12,8 @@ from pathlib import Path
 from fastapi_status import __version__
 from fastapi_status.cli import output
 from fastapi_status.cli.cache import Cache
-from fastapi_status.cli.files import ReadError, decode, discover, display_path, mentions_framework
-from fastapi_status.cli.fixing import fix_source
+from fastapi_status.files import ReadError, decode, discover, display_path, mentions_framework
+from fastapi_status.core.fix_all import fix_source
 from fastapi_status.cli.records import FileReport, Record
 from fastapi_status.config import ConfigError, ConfigFinder, Overrides, check_selectors
 from fastapi_status.core.analyze import Settings, analyze
@@ -50,6 +50,11 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--status-style", choices=("auto", "constant", "number"), help="how fixes write status codes")
     check.add_argument("--quiet", "-q", action="store_true", help="print findings only, no summary")
 
+    lsp = sub.add_parser("lsp", help="run the language server (stdio; --tcp for debugging)")
+    lsp.add_argument("--tcp", action="store_true", help="listen on TCP instead of stdio")
+    lsp.add_argument("--host", default="127.0.0.1")
+    lsp.add_argument("--port", type=int, default=2087)
+
     rule = sub.add_parser("rule", help="explain a rule (or list them all with --all)")
     rule.add_argument("code", nargs="?")
     rule.add_argument("--all", action="store_true", help="list every rule")
@@ -63,6 +68,11 @@ def main(argv: list[str] | None = None) -> int:
         return run_check(args)
     if args.command == "rule":
         return run_rule(args)
+    if args.command == "lsp":
+        from fastapi_status.lsp.server import start
+
+        start(tcp=args.tcp, host=args.host, port=args.port)
+        return EXIT_OK
     parser.print_help()
     return EXIT_ERROR
 

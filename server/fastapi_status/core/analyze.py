@@ -10,11 +10,14 @@ import ast
 import re
 import traceback
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from fastapi_status.core.diagnostics import Diagnostic, Position, Range, Severity
+from fastapi_status.core.diagnostics import Diagnostic, Edit, Position, Range, Severity
 from fastapi_status.core.text import split_lines
 from fastapi_status.rules import ALL_RULES, SYNTAX_ERROR_CODE, default_selection
+
+if TYPE_CHECKING:
+    from fastapi_status.core.context import Context
 
 StatusStyle = Literal["auto", "constant", "number"]
 
@@ -31,6 +34,8 @@ class Analysis:
     # (rule code, formatted traceback) for each rule that raised; that rule's results are dropped.
     errors: list[tuple[str, str]] = field(default_factory=list)
     parsed: bool = True
+    # The analysed state (tree, model, flows) for features that read it: hover, inlay hints.
+    context: "Context | None" = None
 
 
 _NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
@@ -47,6 +52,18 @@ def noqa_codes(line: str) -> set[str] | None:
     if not codes:
         return set()
     return {c.upper() for c in re.split(r"[\s,]+", codes) if c}
+
+
+def noqa_edit(line: str, row: int, code: str) -> Edit:
+    """The edit that silences `code` on line `row` (text `line`, without its newline): extends
+    an existing `# noqa: A, B` comment, or appends `  # noqa: CODE`."""
+    m = _NOQA.search(line) if "#" in line else None
+    if m is None:
+        end = Position(row, len(line.rstrip("\r\n")))
+        return Edit(Range(end, end), f"  # noqa: {code}")
+    codes = noqa_codes(line) or set()
+    start, end = Position(row, m.start()), Position(row, m.end())
+    return Edit(Range(start, end), "# noqa: " + ", ".join(sorted(codes | {code})))
 
 
 def syntax_error_diagnostic(exc: SyntaxError | ValueError, source: str) -> Diagnostic:
@@ -93,4 +110,4 @@ def analyze(source: str, settings: Settings | None = None, tree: ast.Module | No
             continue
         kept.append(d)
     kept.sort(key=Diagnostic.sort_key)
-    return Analysis(kept, errors)
+    return Analysis(kept, errors, context=ctx)

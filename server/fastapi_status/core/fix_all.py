@@ -1,4 +1,5 @@
-"""ruff's fix loop: apply every allowed fix that does not overlap another, re-check, repeat."""
+"""ruff's fix loop, shared by `check --fix` and the server's fix-all: apply every allowed fix that
+does not overlap another, re-check, repeat."""
 
 from __future__ import annotations
 

@@ -1,0 +1,518 @@
+"""The fastapi-status language server (pygls). It keeps per-document analyses and translates
+them to LSP: diagnostics (push, or pull where the client asks), code actions resolved lazily,
+fix-all, hover and inlay hints. Every rule decision is the core's."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import traceback
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.uris import to_fs_path
+
+from fastapi_status import __version__
+from fastapi_status.config import ConfigFinder
+from fastapi_status.core.analyze import Analysis, Settings, analyze, noqa_edit
+from fastapi_status.core.diagnostics import Diagnostic
+from fastapi_status.core.fix_all import fix_source
+from fastapi_status.core.routes_info import hover as hover_at
+from fastapi_status.core.routes_info import inlay_hints
+from fastapi_status.core.text import split_lines
+from fastapi_status.files import ReadError, decode, discover, mentions_framework
+from fastapi_status.fixes.cst import minimal_edit
+from fastapi_status.lsp.convert import SOURCE, Converter
+from fastapi_status.lsp.settings import ClientSettings, settings_for
+
+log = logging.getLogger(__name__)
+FIX_ALL_KIND = f"{types.CodeActionKind.SourceFixAll.value}.{SOURCE}"
+
+
+@dataclass
+class DocState:
+    """The newest analysis of a document that parsed (kept while the user is mid-typing)."""
+
+    version: int | None
+    text: str
+    analysis: Analysis
+    settings: Settings
+
+
+class FastapiStatusServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__("fastapi-status", __version__)
+        self.client_settings = ClientSettings()
+        self.finder = ConfigFinder()
+        self.states: dict[str, DocState] = {}
+        self.pending: dict[str, asyncio.Task] = {}
+        self.pull_diagnostics = False
+        # Files outside the editor whose diagnostics were pushed by the workspace scan.
+        self.workspace_published: set[str] = set()
+        self.scan_task: asyncio.Task | None = None
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    def log(self, message: str, kind: types.MessageType = types.MessageType.Info) -> None:
+        self.window_log_message(types.LogMessageParams(type=kind, message=message))
+
+    def converter(self, state: DocState) -> Converter:
+        return Converter(self.workspace.position_codec, split_lines(state.text))
+
+    def settings_for(self, uri: str) -> Settings:
+        path = Path(to_fs_path(uri)) if uri.startswith("file:") else None
+        settings, problem = settings_for(path, self.client_settings, self.finder)
+        if problem:
+            self.log(f"Ignoring the configuration: {problem}", types.MessageType.Warning)
+        return settings
+
+    def snapshot(self, uri: str) -> tuple[str, int | None, Settings] | None:
+        """The document's text and version as they are now, with its settings (read on the
+        event loop, so text and version always belong together)."""
+        if uri not in self.workspace.text_documents:
+            return None
+        doc = self.workspace.get_text_document(uri)
+        return doc.source, doc.version, self.settings_for(uri)
+
+    def finish(self, uri: str, text: str, version: int | None, settings: Settings, result: Analysis) -> DocState | None:
+        """Record an analysis: the new state, or None when the text did not parse (the last good
+        state stays, so the squiggles do not flicker while the user types)."""
+        for code, tb in result.errors:
+            self.log(f"Rule {code} failed on {uri} and was skipped:\n{tb}", types.MessageType.Error)
+        if not result.parsed:
+            return None
+        state = DocState(version, text, result, settings)
+        self.states[uri] = state
+        return state
+
+    def analyse(self, uri: str) -> DocState | None:
+        snap = self.snapshot(uri)
+        if snap is None:
+            return None
+        text, version, settings = snap
+        return self.finish(uri, text, version, settings, analyze(text, settings))
+
+    def lsp_diagnostics(self, uri: str, state: DocState) -> list[types.Diagnostic]:
+        conv = self.converter(state)
+        overrides = self.client_settings.severity
+        return [conv.diagnostic(uri, d, overrides.get(d.code)) for d in state.analysis.diagnostics]
+
+    def publish(self, uri: str, state: DocState) -> None:
+        if self.pull_diagnostics:
+            return
+        self.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=uri, diagnostics=self.lsp_diagnostics(uri, state), version=state.version)
+        )
+
+    def current_version(self, uri: str) -> int | None:
+        if uri not in self.workspace.text_documents:
+            return None
+        return self.workspace.get_text_document(uri).version
+
+    def check_later(self, uri: str, delay: float) -> None:
+        """Debounced check: a newer change cancels this one; a result for an old version is
+        never published."""
+        previous = self.pending.pop(uri, None)
+        if previous is not None:
+            previous.cancel()
+        self.pending[uri] = asyncio.ensure_future(self._check(uri, delay))
+
+    async def _check(self, uri: str, delay: float) -> None:
+        try:
+            if delay:
+                await asyncio.sleep(delay)
+            snap = self.snapshot(uri)
+            if snap is None:
+                return
+            text, version, settings = snap
+            result = await asyncio.get_running_loop().run_in_executor(None, analyze, text, settings)
+            if version != self.current_version(uri):
+                return  # the text changed meanwhile: the newer check publishes
+            state = self.finish(uri, text, version, settings, result)
+            if state is not None:
+                self.publish(uri, state)
+        except asyncio.CancelledError:
+            pass
+        except Exception:
+            self.log(f"Checking {uri} failed:\n{traceback.format_exc()}", types.MessageType.Error)
+        finally:
+            if self.pending.get(uri) is asyncio.current_task():
+                del self.pending[uri]
+
+    def state_for_request(self, uri: str) -> DocState | None:
+        """The analysis of the document as it is now (analysed on demand when needed)."""
+        state = self.states.get(uri)
+        if state is None or state.version != self.current_version(uri):
+            state = self.analyse(uri) or state
+        return state
+
+    def recheck_open_documents(self) -> None:
+        for uri in list(self.workspace.text_documents):
+            self.check_later(uri, 0)
+        if self.pull_diagnostics:
+            refresh = self.client_capabilities.workspace and self.client_capabilities.workspace.diagnostics
+            if refresh and refresh.refresh_support:
+                self.workspace_diagnostic_refresh(None)
+        self.apply_scope()
+
+    # -- workspace scope -----------------------------------------------------------------------
+
+    def workspace_roots(self) -> list[Path]:
+        roots = [Path(to_fs_path(f.uri)) for f in self.workspace.folders.values() if f.uri.startswith("file:")]
+        if not roots and self.workspace.root_uri and self.workspace.root_uri.startswith("file:"):
+            roots = [Path(to_fs_path(self.workspace.root_uri))]
+        return roots
+
+    def apply_scope(self) -> None:
+        """Start (or restart) the background check of the workspace, or clear what it published
+        when the scope went back to open files."""
+        if self.scan_task is not None:
+            self.scan_task.cancel()
+            self.scan_task = None
+        if self.client_settings.scope == "workspace":
+            self.scan_task = asyncio.ensure_future(self.scan_workspace(self.workspace_roots()))
+        else:
+            for uri in sorted(self.workspace_published):
+                self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+            self.workspace_published.clear()
+
+    def check_file(self, path: Path) -> tuple[str, list[types.Diagnostic]] | None:
+        """Diagnostics for a file on disk (not open in the editor); None when it cannot be read."""
+        uri = path.as_uri()
+        try:
+            data = path.read_bytes()
+            if not mentions_framework(data):
+                return uri, []
+            text, _ = decode(data)
+        except (OSError, ReadError) as exc:
+            self.log(f"Skipping {path}: {exc}", types.MessageType.Warning)
+            return None
+        settings, problem = settings_for(path, self.client_settings, self.finder)
+        result = analyze(text, settings)
+        for code, tb in result.errors:
+            self.log(f"Rule {code} failed on {path} and was skipped:\n{tb}", types.MessageType.Error)
+        state = DocState(None, text, result, settings)
+        return uri, self.lsp_diagnostics(uri, state)
+
+    async def scan_workspace(self, roots: list[Path]) -> None:
+        loop = asyncio.get_running_loop()
+        token = f"fastapi-status-workspace-{uuid.uuid4()}"
+        progress = bool(self.client_capabilities.window and self.client_capabilities.window.work_done_progress)
+        started = False
+        try:
+            files, _ = await loop.run_in_executor(None, discover, [str(r) for r in roots if r.is_dir()], self.finder)
+            if progress:
+                await self.work_done_progress.create_async(token)
+                self.work_done_progress.begin(
+                    token,
+                    types.WorkDoneProgressBegin(title="fastapi-status", message=f"Checking {len(files)} files", percentage=0),
+                )
+                started = True
+            found = 0
+            last_report = loop.time()
+            for i, path in enumerate(files, 1):
+                uri = path.as_uri()
+                if uri not in self.workspace.text_documents:
+                    checked = await loop.run_in_executor(None, self.check_file, path)
+                    if checked is not None and uri not in self.workspace.text_documents:
+                        diagnostics = checked[1]
+                        if diagnostics or uri in self.workspace_published:
+                            self.text_document_publish_diagnostics(
+                                types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics)
+                            )
+                        if diagnostics:
+                            self.workspace_published.add(uri)
+                            found += len(diagnostics)
+                        else:
+                            self.workspace_published.discard(uri)
+                if started and (loop.time() - last_report > 0.2 or i == len(files)):
+                    last_report = loop.time()
+                    self.work_done_progress.report(
+                        token,
+                        types.WorkDoneProgressReport(
+                            message=f"{i}/{len(files)} files", percentage=int(100 * i / max(len(files), 1))
+                        ),
+                    )
+            self.log(f"Workspace checked: {len(files)} files, {found} problems")
+            if started:
+                self.work_done_progress.end(token, types.WorkDoneProgressEnd(message=f"{found} problems"))
+        except asyncio.CancelledError:
+            if started:
+                self.work_done_progress.end(token, types.WorkDoneProgressEnd(message="cancelled"))
+            raise
+        except Exception:
+            self.log(f"Checking the workspace failed:\n{traceback.format_exc()}", types.MessageType.Error)
+            if started:
+                self.work_done_progress.end(token, types.WorkDoneProgressEnd(message="failed"))
+
+    def recheck_file_on_disk(self, uri: str) -> None:
+        """In workspace scope, a file that is not open (closed, or changed on disk) is checked
+        from disk again."""
+        if self.client_settings.scope != "workspace" or not uri.startswith("file:"):
+            return
+        path = Path(to_fs_path(uri))
+
+        async def run() -> None:
+            if not path.is_file():
+                if uri in self.workspace_published:
+                    self.workspace_published.discard(uri)
+                    self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+                return
+            checked = await asyncio.get_running_loop().run_in_executor(None, self.check_file, path)
+            if checked is not None and uri not in self.workspace.text_documents:
+                self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=checked[1]))
+                if checked[1]:
+                    self.workspace_published.add(uri)
+
+        asyncio.ensure_future(run())
+
+
+server = FastapiStatusServer()
+
+
+# -- lifecycle ---------------------------------------------------------------------------------
+
+
+@server.feature(types.INITIALIZE)
+def on_initialize(ls: FastapiStatusServer, params: types.InitializeParams) -> None:
+    settings, problems = ClientSettings.parse(params.initialization_options)
+    ls.client_settings = settings
+    for problem in problems:
+        ls.log(problem, types.MessageType.Warning)
+    caps = params.capabilities.text_document
+    ls.pull_diagnostics = bool(caps and caps.diagnostic)
+    ls.log(f"fastapi-status {__version__} started ({'pull' if ls.pull_diagnostics else 'push'} diagnostics)")
+
+
+@server.feature(types.INITIALIZED)
+def on_initialized(ls: FastapiStatusServer, params: types.InitializedParams) -> None:
+    caps = ls.client_capabilities.workspace
+    if caps and caps.did_change_watched_files and caps.did_change_watched_files.dynamic_registration:
+        watchers = [types.FileSystemWatcher(glob_pattern="**/pyproject.toml")]
+        if ls.client_settings.scope == "workspace":
+            watchers.append(types.FileSystemWatcher(glob_pattern="**/*.py"))
+        ls.client_register_capability(
+            types.RegistrationParams(
+                registrations=[
+                    types.Registration(
+                        id="fastapi-status-watched-files",
+                        method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                        register_options=types.DidChangeWatchedFilesRegistrationOptions(watchers=watchers),
+                    )
+                ]
+            )
+        )
+    if ls.client_settings.scope == "workspace":
+        ls.apply_scope()
+
+
+@server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+def on_configuration(ls: FastapiStatusServer, params: types.DidChangeConfigurationParams) -> None:
+    if params.settings:
+        settings, problems = ClientSettings.parse(params.settings)
+        ls.client_settings = settings
+        for problem in problems:
+            ls.log(problem, types.MessageType.Warning)
+    ls.recheck_open_documents()
+
+
+@server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+def on_watched_files(ls: FastapiStatusServer, params: types.DidChangeWatchedFilesParams) -> None:
+    if any(change.uri.endswith("pyproject.toml") for change in params.changes):
+        ls.finder = ConfigFinder()
+        ls.recheck_open_documents()
+        return
+    for change in params.changes:
+        if change.uri.endswith(".py") and change.uri not in ls.workspace.text_documents:
+            ls.recheck_file_on_disk(change.uri)
+
+
+# -- documents ---------------------------------------------------------------------------------
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+def did_open(ls: FastapiStatusServer, params: types.DidOpenTextDocumentParams) -> None:
+    uri = params.text_document.uri
+    if ls.pull_diagnostics and uri in ls.workspace_published:
+        # The client pulls this document's diagnostics now: drop the pushed copy of the scan.
+        ls.workspace_published.discard(uri)
+        ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+    ls.check_later(uri, 0)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+def did_change(ls: FastapiStatusServer, params: types.DidChangeTextDocumentParams) -> None:
+    ls.check_later(params.text_document.uri, ls.client_settings.debounce_ms / 1000)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+def did_save(ls: FastapiStatusServer, params: types.DidSaveTextDocumentParams) -> None:
+    ls.check_later(params.text_document.uri, 0)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+def did_close(ls: FastapiStatusServer, params: types.DidCloseTextDocumentParams) -> None:
+    uri = params.text_document.uri
+    task = ls.pending.pop(uri, None)
+    if task is not None:
+        task.cancel()
+    ls.states.pop(uri, None)
+    if not ls.pull_diagnostics:
+        ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+    ls.recheck_file_on_disk(uri)  # workspace scope: the file on disk still counts
+
+
+@server.feature(
+    types.TEXT_DOCUMENT_DIAGNOSTIC,
+    types.DiagnosticOptions(identifier=SOURCE, inter_file_dependencies=False, workspace_diagnostics=False),
+)
+def pull_diagnostics(ls: FastapiStatusServer, params: types.DocumentDiagnosticParams):
+    state = ls.state_for_request(params.text_document.uri)
+    items = ls.lsp_diagnostics(params.text_document.uri, state) if state else []
+    return types.RelatedFullDocumentDiagnosticReport(items=items)
+
+
+# -- code actions ------------------------------------------------------------------------------
+
+
+def _find(state: DocState, conv: Converter, diag: types.Diagnostic) -> Diagnostic | None:
+    start, end = conv.to_core(diag.range.start), conv.to_core(diag.range.end)
+    for d in state.analysis.diagnostics:
+        if d.code == diag.code and d.range.start == start and d.range.end == end:
+            return d
+    return None
+
+
+@server.feature(
+    types.TEXT_DOCUMENT_CODE_ACTION,
+    types.CodeActionOptions(
+        code_action_kinds=[types.CodeActionKind.QuickFix, types.CodeActionKind.SourceFixAll, FIX_ALL_KIND],
+        resolve_provider=True,
+    ),
+)
+def code_action(ls: FastapiStatusServer, params: types.CodeActionParams) -> list[types.CodeAction]:
+    uri = params.text_document.uri
+    state = ls.state_for_request(uri)
+    if state is None:
+        return []
+    only = params.context.only
+    actions: list[types.CodeAction] = []
+    base = {"uri": uri, "version": state.version}
+    wants_quickfix = not only or any(types.CodeActionKind.QuickFix.value.startswith(k) or k == "quickfix" for k in only)
+    if wants_quickfix:
+        conv = ls.converter(state)
+        for diag in params.context.diagnostics:
+            if diag.source != SOURCE:
+                continue
+            found = _find(state, conv, diag)
+            if found is None:
+                continue
+            index = state.analysis.diagnostics.index(found)
+            for i, fix in enumerate(found.fixes):
+                actions.append(
+                    types.CodeAction(
+                        title=f"{fix.title} ({found.code})" + ("" if fix.is_safe else " [unsafe]"),
+                        kind=types.CodeActionKind.QuickFix,
+                        diagnostics=[diag],
+                        is_preferred=fix is found.preferred_fix and fix.is_safe,
+                        data={**base, "action": "fix", "diagnostic": index, "fix": i},
+                    )
+                )
+            actions.append(
+                types.CodeAction(
+                    title=f"Ignore {found.code} on this line",
+                    kind=types.CodeActionKind.QuickFix,
+                    diagnostics=[diag],
+                    data={**base, "action": "noqa", "diagnostic": index},
+                )
+            )
+    if not only or any(k in (types.CodeActionKind.SourceFixAll.value, FIX_ALL_KIND, "source") for k in only):
+        if any(d.preferred_fix and d.preferred_fix.is_safe for d in state.analysis.diagnostics):
+            actions.append(
+                types.CodeAction(
+                    title="fastapi-status: Fix all safe problems",
+                    kind=FIX_ALL_KIND,
+                    data={**base, "action": "fixAll"},
+                )
+            )
+    return actions
+
+
+@server.feature(types.CODE_ACTION_RESOLVE)
+def resolve_code_action(ls: FastapiStatusServer, action: types.CodeAction) -> types.CodeAction:
+    data: dict[str, Any] = action.data or {}
+    uri = data.get("uri")
+    state = ls.states.get(uri) if uri else None
+    if state is None or state.version != data.get("version"):
+        ls.log(f"Not resolving '{action.title}': the document changed since it was offered", types.MessageType.Info)
+        return action  # stale: no edit rather than a misapplied one
+    conv = ls.converter(state)
+    kind = data.get("action")
+    edits: list[types.TextEdit] = []
+    if kind == "fixAll":
+        new_text, _, _, _ = fix_source(state.text, state.settings, unsafe=False)
+        edit = minimal_edit(state.text, new_text, 1) if new_text != state.text else None
+        edits = [conv.text_edit(edit)] if edit else []
+    else:
+        diag = state.analysis.diagnostics[data["diagnostic"]]
+        if kind == "fix":
+            edits = [conv.text_edit(e) for e in diag.fixes[data["fix"]].edits()]
+        elif kind == "noqa":
+            row = diag.range.start.line
+            edits = [conv.text_edit(noqa_edit(conv.lines[row - 1], row, diag.code))]
+    action.edit = types.WorkspaceEdit(
+        document_changes=[
+            types.TextDocumentEdit(
+                text_document=types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=state.version),
+                edits=edits,
+            )
+        ]
+    )
+    return action
+
+
+# -- hover and inlay hints ---------------------------------------------------------------------
+
+
+@server.feature(types.TEXT_DOCUMENT_HOVER)
+def hover(ls: FastapiStatusServer, params: types.HoverParams) -> types.Hover | None:
+    state = ls.state_for_request(params.text_document.uri)
+    if state is None or state.analysis.context is None:
+        return None
+    conv = ls.converter(state)
+    found = hover_at(state.analysis.context, conv.to_core(params.position))
+    if found is None:
+        return None
+    text, rng = found
+    return types.Hover(
+        contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=text), range=conv.range(rng)
+    )
+
+
+@server.feature(types.TEXT_DOCUMENT_INLAY_HINT, types.InlayHintOptions(resolve_provider=False))
+def inlay_hint(ls: FastapiStatusServer, params: types.InlayHintParams) -> list[types.InlayHint]:
+    if not ls.client_settings.inlay_hints:
+        return []
+    state = ls.state_for_request(params.text_document.uri)
+    if state is None or state.analysis.context is None:
+        return []
+    conv = ls.converter(state)
+    hints = []
+    for hint in inlay_hints(state.analysis.context):
+        pos = conv.position(hint.position)
+        if params.range.start.line <= pos.line <= params.range.end.line:
+            hints.append(
+                types.InlayHint(position=pos, label=hint.label, kind=types.InlayHintKind.Type, tooltip=hint.tooltip, padding_left=False)
+            )
+    return hints
+
+
+def start(tcp: bool = False, host: str = "127.0.0.1", port: int = 2087) -> None:
+    if tcp:
+        server.start_tcp(host, port)
+    else:
+        server.start_io()
