@@ -20,7 +20,8 @@ WAIT = 30.0  # seconds: generous for a slow CI machine; a passing test never wai
 
 
 def recording_client() -> LanguageClient:
-    """pytest-lsp's client, also keeping every publishDiagnostics in order (with its version)."""
+    """pytest-lsp's client, also keeping every publishDiagnostics in order (with its version) and
+    the capabilities the server registers."""
     client = LanguageClient(converter_factory=default_converter)
     client.published = []
 
@@ -28,7 +29,16 @@ def recording_client() -> LanguageClient:
         c.diagnostics[params.uri] = params.diagnostics
         c.published.append(params)
 
-    register_lsp_features(client, {**DEFAULT_CLIENT_FEATURES, types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS: on_publish})
+    def on_register(c: LanguageClient, params: types.RegistrationParams) -> None:
+        c.registrations.extend(params.registrations)
+
+    client.registrations = []
+    features = {
+        **DEFAULT_CLIENT_FEATURES,
+        types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS: on_publish,
+        types.CLIENT_REGISTER_CAPABILITY: on_register,
+    }
+    register_lsp_features(client, features)
     return client
 
 
@@ -107,5 +117,13 @@ async def workspace_client(lsp_client: LanguageClient, tmp_path: Path):
         root_uri=folder.as_uri(),
     )
     lsp_client.folder = folder
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest_lsp.fixture(config=CONFIG)
+async def eager_client(lsp_client: LanguageClient):
+    """A client that cannot resolve code actions later (Emacs 29's eglot): edits come at once."""
+    await start(lsp_client, "emacs@v29.1")
     yield
     await lsp_client.shutdown_session()

@@ -456,3 +456,16 @@ async def test_workspace_scope_checks_every_file_with_progress(workspace_client)
         types.DidChangeConfigurationParams(settings={"fastapiStatus": {"scope": "openFiles", "debounce": 0}})
     )
     await until(lambda: not client.diagnostics[b.as_uri()] and not client.diagnostics[a.as_uri()], "cleared")
+
+
+@pytest.mark.asyncio
+async def test_edits_come_with_the_action_when_the_client_cannot_resolve(eager_client):
+    uri = "file:///tmp/fst_eager.py"
+    open_doc(eager_client, uri, CREATE)
+    diags = await diagnostics_for(eager_client, uri, 1)
+    [preferred] = [a for a in await actions_for(eager_client, uri, diags) if a.is_preferred]
+    assert apply(CREATE, preferred.edit.document_changes[0].edits) == CREATED
+    # This client registers file watchers dynamically: the server watches pyproject.toml.
+    [watch] = eager_client.registrations
+    assert watch.method == types.WORKSPACE_DID_CHANGE_WATCHED_FILES
+    assert [w["globPattern"] for w in watch.register_options["watchers"]] == ["**/pyproject.toml"]

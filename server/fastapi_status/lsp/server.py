@@ -439,7 +439,15 @@ def code_action(ls: FastapiStatusServer, params: types.CodeActionParams) -> list
                     data={**base, "action": "fixAll"},
                 )
             )
+    if not _resolves_edits(ls):
+        actions = [resolve_code_action(ls, a) for a in actions]  # the client cannot ask later
     return actions
+
+
+def _resolves_edits(ls: FastapiStatusServer) -> bool:
+    caps = ls.client_capabilities.text_document
+    support = caps and caps.code_action and caps.code_action.resolve_support
+    return bool(support and "edit" in support.properties)
 
 
 @server.feature(types.CODE_ACTION_RESOLVE)
