@@ -169,6 +169,19 @@ class ConfigFinder:
         return config
 
 
+    def stamps(self) -> dict[Path, int | None]:
+        """The modification time of every pyproject.toml this finder looked at (None: absent),
+        so a long-running user (the language server) can tell when its cache went stale."""
+        return {d / "pyproject.toml": modified_ns(d / "pyproject.toml") for d in list(self._by_dir)}
+
+
+def modified_ns(path: Path) -> int | None:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return None
+
+
 def _has_section(path: Path) -> bool:
     try:
         text = path.read_text(encoding="utf-8")

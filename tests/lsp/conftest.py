@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from pathlib import Path
 
@@ -16,7 +15,6 @@ from pytest_lsp.client import (
 )
 
 SERVER = [sys.executable, "-m", "fastapi_status", "lsp"]
-WAIT = 30.0  # seconds: generous for a slow CI machine; a passing test never waits this long
 
 
 def recording_client() -> LanguageClient:
@@ -53,18 +51,6 @@ async def start(client: LanguageClient, spec: str, options: dict | None = None, 
             **init,
         )
     )
-
-
-async def until(predicate, what: str, timeout: float = WAIT):
-    """Wait for `predicate()` to return something truthy, and return it."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.01)
 
 
 @pytest_lsp.fixture(config=CONFIG)

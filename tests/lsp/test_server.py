@@ -7,7 +7,7 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from conftest import until
+from lsp_testing import until
 from lsprotocol import types
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -469,3 +469,18 @@ async def test_edits_come_with_the_action_when_the_client_cannot_resolve(eager_c
     [watch] = eager_client.registrations
     assert watch.method == types.WORKSPACE_DID_CHANGE_WATCHED_FILES
     assert [w["globPattern"] for w in watch.register_options["watchers"]] == ["**/pyproject.toml"]
+
+
+@pytest.mark.asyncio
+async def test_pyproject_change_is_seen_by_a_client_that_watches_nothing(client, tmp_path):
+    """Neovim 0.9 registers no file watchers: the server notices the new mtime by itself."""
+    project = tmp_path / "proj"
+    project.mkdir()
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text("[tool.fastapi-status]\nselect = ['FST1']\n")
+    uri = (project / "app.py").as_uri()
+    open_doc(client, uri, CREATE)
+    assert codes(await diagnostics_for(client, uri, 1)) == ["FST101"]
+    pyproject.write_text("[tool.fastapi-status]\nselect = ['FST1']\nignore = ['FST101']\n")
+    change(client, uri, 2, CREATE + "# edited\n")
+    assert await diagnostics_for(client, uri, 2) == []

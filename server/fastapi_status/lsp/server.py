@@ -17,7 +17,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from fastapi_status import __version__
-from fastapi_status.config import ConfigFinder
+from fastapi_status.config import ConfigFinder, modified_ns
 from fastapi_status.core.analyze import Analysis, Settings, analyze, noqa_edit
 from fastapi_status.core.diagnostics import Diagnostic
 from fastapi_status.core.fix_all import fix_source
@@ -54,6 +54,7 @@ class FastapiStatusServer(LanguageServer):
         # Files outside the editor whose diagnostics were pushed by the workspace scan.
         self.workspace_published: set[str] = set()
         self.scan_task: asyncio.Task | None = None
+        self.config_stamps: dict[Path, int | None] = {}
 
     # -- helpers -------------------------------------------------------------------------------
 
@@ -64,8 +65,14 @@ class FastapiStatusServer(LanguageServer):
         return Converter(self.workspace.position_codec, split_lines(state.text))
 
     def settings_for(self, uri: str) -> Settings:
+        if any(modified_ns(path) != stamp for path, stamp in self.config_stamps.items()):
+            # A pyproject.toml changed (clients that watch files also say so; others do not).
+            self.finder = ConfigFinder()
+            self.config_stamps = {}
+            self.recheck_open_documents()
         path = Path(to_fs_path(uri)) if uri.startswith("file:") else None
         settings, problem = settings_for(path, self.client_settings, self.finder)
+        self.config_stamps = self.finder.stamps()
         if problem:
             self.log(f"Ignoring the configuration: {problem}", types.MessageType.Warning)
         return settings
