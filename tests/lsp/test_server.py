@@ -184,7 +184,7 @@ async def test_flood_of_changes_ends_with_the_final_text(client):
         text = CREATE if version < 1001 else CREATED
         change(client, uri, version, text + f"# {version}\n")
     answer = await hover(client, uri, 2, 2)  # a request right after the burst is answered
-    assert answer is not None and "POST /items" in answer.contents.value
+    assert answer is not None and "**POST** `/items`" in answer.contents.value
     assert await diagnostics_for(client, uri, 1001) == []
     versions = [p.version for p in publishes(client, uri)]
     assert versions == sorted(versions) and versions[-1] == 1001  # never an older result after a newer

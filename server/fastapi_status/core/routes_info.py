@@ -99,7 +99,9 @@ def hover(ctx: Context, pos: Position) -> tuple[str, Range] | None:
     for route in ctx.model.routes:
         reg = ctx.range(route.registration)
         if _contains(reg, pos) and not (route.status_keyword and _contains(ctx.range(route.status_keyword.value), pos)):
-            rows = [f"**{'/'.join(sorted(route.methods)) or '?'} {route.path or ''}** → `{route.name}`", ""]
+            path = (route.path or '""') if route.path is not None else "?"
+            methods = "/".join(sorted(route.methods)) or "?"
+            rows = [f"**{methods}** `{path}` → `{route.name}`", ""]
             for code, what, line in route_status_map(ctx, route):
                 label = describe(code) if code is not None else "unknown status"
                 rows.append(f"- {label}: {what} (line {line})")
