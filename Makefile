@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test docs clean editor
+.PHONY: demo test test-e2e docs clean editor browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,13 @@ demo: $(STAMP)
 
 test: $(STAMP) editor
 	$(BIN)/python -m pytest
+	@if [ -n "$$CI" ]; then $(MAKE) --no-print-directory test-e2e; else echo "(the VS Code end-to-end test runs with make test-e2e, and in make test when CI is set)"; fi
+
+# The VS Code extension: lint, unit tests, the packaged .vsix, then a real VS Code (code-server,
+# installed by ../shared/install-code-server) in headless Chromium (Debian's package).
+test-e2e: $(STAMP) browser
+	cd vscode-client && npm ci --no-audit --no-fund && npm run lint && npm test && npm run package
+	cd vscode-client && node e2e/run.mjs "$$(ls -t fastapi-status-*.vsix | head -1)"
 
 # tests/editor drives a real headless Neovim (Debian's package): install it when missing and apt
 # can (as root, or with password-less sudo); otherwise those tests skip and say why.
@@ -39,5 +46,12 @@ editor:
 docs: $(STAMP)
 	$(BIN)/python -m fastapi_status.docs --write
 
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  echo "installing chromium for the VS Code end-to-end test"; \
+	  $$SUDO apt-get install -y -q chromium >/dev/null 2>&1 || \
+	  { $$SUDO apt-get update -q >/dev/null 2>&1 && $$SUDO apt-get install -y -q chromium >/dev/null 2>&1; }; }
+
 clean:
-	rm -rf $(VENV) .fastapi_status_cache .pytest_cache
+	rm -rf $(VENV) .fastapi_status_cache .pytest_cache vscode-client/node_modules vscode-client/dist vscode-client/dist-test vscode-client/bundled vscode-client/e2e/.work vscode-client/*.vsix
