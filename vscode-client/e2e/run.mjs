@@ -196,6 +196,39 @@ try {
   await page.keyboard.press("Control+S");
   for (let i = 0; i < 50 && readFileSync(ordersPath, "utf8") !== safeFixed; i++) await page.waitForTimeout(200);
   expectEqual(readFileSync(ordersPath, "utf8"), safeFixed, "Fix All in File applied every safe fix (as check --fix does)");
+
+  // -- a changed setting reaches the running server, without a restart -------------------------
+  mkdirSync(join(workspace, ".vscode"), { recursive: true });
+  writeFileSync(join(workspace, ".vscode", "settings.json"), JSON.stringify({ "fastapiStatus.ignore": ["FST202"] }));
+  await page.waitForFunction(
+    () => {
+      const text = document.querySelector(".markers-panel")?.textContent ?? "";
+      return text.includes("FST201") && !text.includes("FST202");
+    },
+    null,
+    { timeout: 60000 },
+  );
+  const logs = execFileSync("grep", ["-rh", "Starting the server", join(userData, "logs")], { encoding: "utf8" });
+  if (logs.trim().split("\n").length !== 1) throw new Error(`the server was restarted:\n${logs}`);
+  log("ok: fastapiStatus.ignore reached the running server without a restart");
+
+  // -- an interpreter too old: said once, plainly, with the action that fixes it --------------
+  const oldPython = join(work, "old-python");
+  writeFileSync(oldPython, '#!/bin/sh\necho "3 8"\n', { mode: 0o755 });
+  mkdirSync(join(workspace, ".vscode"), { recursive: true });
+  writeFileSync(join(workspace, ".vscode", "settings.json"), JSON.stringify({ "fastapiStatus.interpreter": [oldPython] }));
+  const toast = page.locator(".notifications-toasts .notification-toast", { hasText: "needs Python 3.10 or newer" });
+  await toast.first().waitFor({ timeout: 60000 });
+  const text = await toast.first().textContent();
+  if (!text.includes("is Python 3.8") || !text.includes("Select Interpreter")) throw new Error(`unclear message: ${text}`);
+  await page.keyboard.press("F1");
+  await page.keyboard.type("FastAPI Status: Restart Server");
+  await page.locator(".quick-input-list .monaco-list-row", { hasText: "Restart Server" }).first().waitFor({ timeout: 30000 });
+  await page.keyboard.press("Enter");
+  await page.waitForTimeout(3000);
+  const count = await page.locator(".notifications-toasts .notification-toast", { hasText: "needs Python 3.10" }).count();
+  if (count !== 1) throw new Error(`the message about the old interpreter was shown ${count} times`);
+  log("ok: an interpreter too old is reported once, with Select Interpreter");
 } catch (error) {
   failed = true;
   console.error(`e2e: FAILED: ${error.stack ?? error}`);
