@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from fastapi_status.core.index import module_level_first
 from fastapi_status.core.model import FunctionNode
 
 if TYPE_CHECKING:
@@ -24,13 +25,11 @@ def module_functions(ctx: "Context") -> dict[str, FunctionNode]:
 
 def _collect(ctx: "Context") -> dict[str, FunctionNode]:
     methods: set[int] = set()
-    for cls in ctx.model.classes.values():
-        for stmt in ast.walk(cls):
-            if isinstance(stmt, ast.ClassDef):
-                methods |= {id(s) for s in stmt.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    for cls in ctx.model.index.of(ast.ClassDef):
+        methods |= {id(s) for s in cls.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
     found: dict[str, FunctionNode] = {}
-    for node in ast.walk(ctx.tree):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and id(node) not in methods:
+    for node in module_level_first(ctx.model.index.functions(), ctx.tree):
+        if id(node) not in methods:
             if ctx.model.imports.lookup(node.name) is None:
                 found.setdefault(node.name, node)
     return found

@@ -9,7 +9,10 @@ one name.
 from __future__ import annotations
 
 import ast
+import functools
 from dataclasses import dataclass, field
+
+from fastapi_status.core.index import NodeIndex, module_level_first
 
 FRAMEWORK_ROOTS = ("fastapi", "starlette")
 
@@ -45,6 +48,7 @@ _STAR_EXPORTS = {
 }
 
 
+@functools.lru_cache(maxsize=4096)
 def canonical(name: str) -> str:
     for prefix, target in _CANONICAL_PREFIXES:
         if name == prefix or name.startswith(prefix + "."):
@@ -66,6 +70,7 @@ class ImportMap:
     bindings: dict[str, Binding] = field(default_factory=dict)
     star_modules: list[str] = field(default_factory=list)
     imports_framework: bool = False
+    _resolved: dict[tuple[str, ...], str | None] = field(default_factory=dict, repr=False, compare=False)
 
     def lookup(self, name: str) -> str | None:
         binding = self.bindings.get(name)
@@ -84,10 +89,13 @@ class ImportMap:
             expr = expr.value
         if not isinstance(expr, ast.Name):
             return None
+        key = (expr.id, *parts)
+        if key in self._resolved:
+            return self._resolved[key]
         root = self.lookup(expr.id)
-        if root is None:
-            return None
-        return canonical(".".join([root, *reversed(parts)]))
+        result = None if root is None else canonical(".".join([root, *reversed(parts)]))
+        self._resolved[key] = result
+        return result
 
     def local_names_for(self, qualname: str) -> list[str]:
         """Local names bound (at top level) directly to `qualname`, or brought in under their own
@@ -102,10 +110,11 @@ class ImportMap:
         return names
 
 
-def collect_imports(tree: ast.Module) -> ImportMap:
+def collect_imports(tree: ast.Module, index: "NodeIndex | None" = None) -> ImportMap:
     imports = ImportMap()
     top_level = {id(n) for n in tree.body}
-    for node in ast.walk(tree):
+    index = index or NodeIndex(tree)
+    for node in module_level_first(index.of_types(ast.Import, ast.ImportFrom), tree):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 root = alias.name.split(".")[0]

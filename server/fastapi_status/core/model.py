@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import ast
 import bisect
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 
 from fastapi_status.core.imports import ImportMap, collect_imports
+from fastapi_status.core.index import NodeIndex, module_level_first
 from fastapi_status.core.statuses import code_of_constant, code_of_http_status
 
 HTTP_METHODS = ("get", "post", "put", "patch", "delete", "head", "options", "trace")
@@ -72,7 +73,8 @@ class Route:
 class ModuleModel:
     def __init__(self, tree: ast.Module) -> None:
         self.tree = tree
-        self.imports: ImportMap = collect_imports(tree)
+        self.index = NodeIndex(tree)
+        self.imports: ImportMap = collect_imports(tree, self.index)
         self.mentions_framework = self.imports.imports_framework
         self.app_names: set[str] = set()
         self.functions: dict[str, FunctionNode] = {}
@@ -131,8 +133,8 @@ class ModuleModel:
         aliases = set(self.imports.local_names_for(STATUS_MODULE))
         if not aliases:
             return None
-        for node in ast.walk(self.tree):
-            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in aliases:
+        for node in self.index.of(ast.Attribute):
+            if isinstance(node.value, ast.Name) and node.value.id in aliases:
                 return node.value.id
         return None
 
@@ -155,20 +157,19 @@ class ModuleModel:
     def _collect_definitions(self) -> None:
         self._http_exception_subclasses: set[str] = set()
         self._response_subclasses: dict[str, str] = {}
-        classes = []
-        for node in ast.walk(self.tree):
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                self.functions.setdefault(node.name, node)
-            elif isinstance(node, ast.ClassDef):
-                self.classes.setdefault(node.name, node)
-                classes.append(node)
-            elif isinstance(node, (ast.Assign, ast.AnnAssign)):
-                value = node.value
-                if isinstance(value, ast.Call) and self.qualname(value.func) in APP_CLASSES:
-                    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                    for t in targets:
-                        if isinstance(t, ast.Name):
-                            self.app_names.add(t.id)
+        index = self.index
+        for fn in module_level_first(index.functions(), self.tree):
+            self.functions.setdefault(fn.name, fn)
+        classes = module_level_first(index.of(ast.ClassDef), self.tree)
+        for cls in classes:
+            self.classes.setdefault(cls.name, cls)
+        for node in index.of_types(ast.Assign, ast.AnnAssign):
+            value = node.value
+            if isinstance(value, ast.Call) and self.qualname(value.func) in APP_CLASSES:
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                for t in targets:
+                    if isinstance(t, ast.Name):
+                        self.app_names.add(t.id)
         # Subclasses defined here, in source order, so chains resolve (class A(HTTPException), class B(A)).
         for _ in range(2):
             for cls in classes:
@@ -184,14 +185,14 @@ class ModuleModel:
     # -- routes ----------------------------------------------------------------------------
 
     def _collect_routes(self) -> None:
-        for node in ast.walk(self.tree):
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                for dec in node.decorator_list:
-                    route = self._route_from_decorator(dec, node)
-                    if route:
-                        self.routes.append(route)
-            elif isinstance(node, ast.Call):
-                route = self._route_from_add_api_route(node)
+        for node in self.index.functions():
+            for dec in node.decorator_list:
+                route = self._route_from_decorator(dec, node)
+                if route:
+                    self.routes.append(route)
+        for call in self.index.of(ast.Call):
+            if isinstance(call.func, ast.Attribute) and call.func.attr == "add_api_route":
+                route = self._route_from_add_api_route(call)
                 if route:
                     self.routes.append(route)
         self.routes.sort(key=lambda r: (r.handler.lineno, r.registration.lineno))

@@ -258,15 +258,26 @@ def _targets(assign: ast.Assign | ast.AnnAssign) -> list[ast.expr]:
     return assign.targets if isinstance(assign, ast.Assign) else [assign.target]
 
 
-def _walk_own(handler: FunctionNode):
-    """The handler's nodes, not entering nested functions, lambdas or classes."""
+_NESTED_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+_OWN = "_fastapi_status_own_nodes"  # the list, cached on the function node for this analysis
+
+
+def _walk_own(handler: FunctionNode) -> list[ast.AST]:
+    """The handler's nodes, not entering nested functions, lambdas or classes (computed once
+    per function: several rules ask)."""
+    cached = getattr(handler, _OWN, None)
+    if cached is not None:
+        return cached
+    nodes: list[ast.AST] = []
     stack: list[ast.AST] = list(handler.body)
     while stack:
         node = stack.pop()
-        yield node
+        nodes.append(node)
         for child in ast.iter_child_nodes(node):
-            if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            if not isinstance(child, _NESTED_SCOPES):
                 stack.append(child)
+    setattr(handler, _OWN, nodes)
+    return nodes
 
 
 # -- the payload -------------------------------------------------------------------------------

@@ -107,8 +107,8 @@ def hover(ctx: Context, pos: Position) -> tuple[str, Range] | None:
                 rows.append(f"- {label}: {what} (line {line})")
             return "\n".join(rows), reg
     best = None
-    for node in ast.walk(ctx.tree):
-        if not isinstance(node, (ast.Attribute, ast.Constant)) or not hasattr(node, "lineno"):
+    for node in ctx.model.index.of_types(ast.Attribute, ast.Constant):
+        if not hasattr(node, "lineno"):
             continue
         rng = ctx.range(node)
         if not _contains(rng, pos):

@@ -94,6 +94,11 @@ def _is_super_init(call: ast.Call) -> bool:
 
 
 def status_sites(ctx: "Context") -> list[StatusSite]:
+    """Every place a status is written (computed once per analysis)."""
+    return ctx.memo("status_sites", lambda: _status_sites(ctx))
+
+
+def _status_sites(ctx: "Context") -> list[StatusSite]:
     model = ctx.model
     sites: list[StatusSite] = []
     registrations = {id(r.registration) for r in model.routes}
@@ -104,8 +109,8 @@ def status_sites(ctx: "Context") -> list[StatusSite]:
             sites += _responses_keys(route.responses.value)
         flow = ctx.flow(route.handler)
         sites += [StatusSite(a.value, "assignment") for a in flow.assignments]
-    for node in ast.walk(ctx.tree):
-        if not isinstance(node, ast.Call) or id(node) in registrations:
+    for node in model.index.of(ast.Call):
+        if id(node) in registrations:
             continue
         if model.is_http_exception(node.func):
             expr = exception_status_expr(model, node)

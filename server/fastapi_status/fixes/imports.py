@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from fastapi_status.core.diagnostics import Edit, Position, Range
+from fastapi_status.core.diagnostics import Edit, FixNotApplicable, Position, Range
 from fastapi_status.core.imports import canonical
+from fastapi_status.core.index import NodeIndex
 from fastapi_status.core.model import STATUS_MODULE
 from fastapi_status.core.statuses import STATUSES
-from fastapi_status.core.diagnostics import FixNotApplicable
 from fastapi_status.fixes.cst import snippet_at
 from fastapi_status.fixes.scope import shadowed
 
@@ -20,18 +20,12 @@ if TYPE_CHECKING:
     from fastapi_status.core.context import Context
 
 
-def _bound_names(tree: ast.Module) -> set[str]:
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-            names.add(node.id)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names.add(node.name)
-        elif isinstance(node, ast.arg):
-            names.add(node.arg)
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            for alias in node.names:
-                names.add((alias.asname or alias.name).split(".")[0])
+def _bound_names(index: NodeIndex) -> set[str]:
+    names = {n.id for n in index.of(ast.Name) if isinstance(n.ctx, ast.Store)}
+    names |= {n.name for n in index.of_types(ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)}
+    names |= {a.arg for a in index.of(ast.arg)}
+    for node in index.of_types(ast.Import, ast.ImportFrom):
+        names |= {(alias.asname or alias.name).split(".")[0] for alias in node.names}
     return names
 
 
@@ -72,7 +66,7 @@ def plan_references(ctx: "Context", qualnames: list[str]) -> tuple[list[str], li
             texts.append(f"{fastapi_alias}.{short}")
             continue
         if bound is None:
-            bound = ctx.memo("bound-names", lambda: _bound_names(ctx.tree))
+            bound = ctx.memo("bound-names", lambda: _bound_names(ctx.model.index))
         if short in bound:
             raise FixNotApplicable(f"the name {short!r} is taken in this module")
         texts.append(short)

@@ -1,15 +1,23 @@
 from __future__ import annotations
 
 import ast
+import bisect
 import builtins
 from typing import Iterable, Iterator
 
 import libcst as cst
 
-from fastapi_status.core.context import Context
-from fastapi_status.core.diagnostics import Applicability, Diagnostic, Fix, FixNotApplicable, Position, Range
-from fastapi_status.core.model import HTTP_EXCEPTION
 from fastapi_status.core.callees import module_functions
+from fastapi_status.core.context import Context
+from fastapi_status.core.diagnostics import (
+    Applicability,
+    Diagnostic,
+    Fix,
+    FixNotApplicable,
+    Position,
+    Range,
+)
+from fastapi_status.core.model import HTTP_EXCEPTION
 from fastapi_status.core.status_sites import raised_status
 from fastapi_status.core.statuses import describe
 from fastapi_status.fixes.cst import rewrite
@@ -20,6 +28,8 @@ from fastapi_status.rules.base import Invalid, Rule
 BROAD = {"Exception", "BaseException"}
 _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 
+
+_TRY_TYPES = (ast.Try, ast.TryStar) if hasattr(ast, "TryStar") else (ast.Try,)
 
 class HttpExceptionSwallowed(Rule):
     """
@@ -188,10 +198,12 @@ class HttpExceptionSwallowed(Rule):
     ]
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
-        helpers = {name: fn for name, fn in module_functions(ctx).items() if _raises_http(ctx, fn.body)}
-        for node in ast.walk(ctx.tree):
-            if not isinstance(node, (ast.Try, getattr(ast, "TryStar", ast.Try))):
-                continue
+        helpers = {
+            name: fn
+            for name, fn in module_functions(ctx).items()
+            if _may_raise_http(ctx, fn) and _raises_http(ctx, fn.body)
+        }
+        for node in ctx.model.index.of_types(*_TRY_TYPES):
             raises = None
             for handler in node.handlers:
                 if self._catches_http(ctx, handler):
@@ -265,6 +277,16 @@ def _is_http_raise(ctx: Context, node: ast.AST) -> bool:
         return False
     exc = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
     return ctx.model.is_http_exception(exc)
+
+
+def _may_raise_http(ctx: Context, node: ast.AST) -> bool:
+    """Some `raise HTTPException(...)` lies within the lines of `node` (a quick test before the
+    exact walk: most functions of a module raise none)."""
+    lines = ctx.memo(
+        "fst204.http_raise_lines", lambda: sorted(r.lineno for r in ctx.model.index.of(ast.Raise) if _is_http_raise(ctx, r))
+    )
+    i = bisect.bisect_left(lines, node.lineno)  # type: ignore[attr-defined]
+    return i < len(lines) and lines[i] <= (node.end_lineno or node.lineno)  # type: ignore[attr-defined]
 
 
 def _raises_http(ctx: Context, stmts: list[ast.stmt]) -> bool:

@@ -81,8 +81,8 @@ class HttpExceptionSuccessStatus(Rule):
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         model = ctx.model
-        for node in ast.walk(ctx.tree):
-            if not (isinstance(node, ast.Call) and model.is_http_exception(node.func)):
+        for node in model.index.of(ast.Call):
+            if not model.is_http_exception(node.func):
                 continue
             code = raised_status(model, node)
             if code is None or code >= 400 or code < 100:

@@ -3,14 +3,21 @@ from __future__ import annotations
 import ast
 from typing import Iterable
 
+import libcst as cst
+
 from fastapi_status.core.context import Context
-from fastapi_status.core.diagnostics import Applicability, Diagnostic, Fix, Position, Range
+from fastapi_status.core.diagnostics import (
+    Applicability,
+    Diagnostic,
+    Fix,
+    Position,
+    Range,
+)
+from fastapi_status.core.index import NodeIndex
 from fastapi_status.core.model import STATUS_MODULE
 from fastapi_status.core.statuses import DEPRECATED_CONSTANTS
 from fastapi_status.fixes.cst import rewrite
 from fastapi_status.rules.base import Invalid, Rule
-
-import libcst as cst
 
 _SHIM_EXCEPTIONS = {"ImportError", "AttributeError", "ModuleNotFoundError", "Exception"}
 
@@ -102,11 +109,16 @@ class DeprecatedStatusConstant(Rule):
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         model = ctx.model
-        shims = _shim_nodes(ctx.tree)
-        for node in ast.walk(ctx.tree):
+        index = model.index
+        candidates = [n for n in index.of(ast.Attribute) if n.attr in DEPRECATED_CONSTANTS]
+        candidates += [n for n in index.of(ast.ImportFrom) if any(a.name in DEPRECATED_CONSTANTS for a in n.names)]
+        if not candidates:
+            return
+        shims = _shim_nodes(index)
+        for node in candidates:
             if id(node) in shims:
                 continue
-            if isinstance(node, ast.Attribute) and node.attr in DEPRECATED_CONSTANTS:
+            if isinstance(node, ast.Attribute):
                 if model.qualname(node.value) != STATUS_MODULE:
                     continue
                 end = ctx.range(node).end
@@ -116,7 +128,7 @@ class DeprecatedStatusConstant(Rule):
                 for alias in node.names:
                     if alias.name not in DEPRECATED_CONSTANTS:
                         continue
-                    uses = [] if alias.asname else _name_uses(ctx.tree, alias.name)
+                    uses = [] if alias.asname else _name_uses(index, alias.name)
                     rng = _alias_range(ctx, node, alias)
                     yield self._diagnostic(ctx, node, alias.name, rng, uses, import_node=node)
 
@@ -149,8 +161,8 @@ def _rename_plan(snippet, node, old, new, kind):
     return {target: rename}
 
 
-def _name_uses(tree: ast.Module, name: str) -> list[ast.Name]:
-    return [n for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id == name]
+def _name_uses(index: NodeIndex, name: str) -> list[ast.Name]:
+    return [n for n in index.of(ast.Name) if n.id == name]
 
 
 def _alias_range(ctx: Context, node: ast.ImportFrom, alias: ast.alias) -> Range:
@@ -159,7 +171,7 @@ def _alias_range(ctx: Context, node: ast.ImportFrom, alias: ast.alias) -> Range:
     return ctx.range(node)
 
 
-def _shim_nodes(tree: ast.Module) -> set[int]:
+def _shim_nodes(index: NodeIndex) -> set[int]:
     """Nodes inside version-compatibility code, which may name the old constants on purpose."""
     shim: set[int] = set()
 
@@ -168,7 +180,7 @@ def _shim_nodes(tree: ast.Module) -> set[int]:
             for sub in ast.walk(n):
                 shim.add(id(sub))
 
-    for node in ast.walk(tree):
+    for node in index.of_types(ast.Try, ast.Call, ast.If):
         if isinstance(node, ast.Try):
             caught = set()
             for h in node.handlers:
