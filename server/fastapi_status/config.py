@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import fnmatch
+import functools
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,22 +52,45 @@ class Config:
     def settings_for(self, file: Path, overrides: Overrides) -> Settings:
         select = overrides.select if overrides.select is not None else self.select
         ignore = [*self.ignore, *overrides.ignore]
-        rel = _relative(file, self.root)
-        for pattern, codes in self.per_file_ignores.items():
-            if _matches(rel, pattern):
-                ignore.extend(codes)
-        chosen = resolve_selection(select, ignore, [*self.extend_select, *overrides.extend_select])
+        if self.per_file_ignores:
+            rel = _relative(file, self.root)
+            for pattern, codes in self.per_file_ignores.items():
+                if _matches(rel, pattern):
+                    ignore.extend(codes)
+        chosen = _selection(
+            tuple(select) if select is not None else None,
+            tuple(ignore),
+            (*self.extend_select, *overrides.extend_select),
+        )
         style = overrides.status_style or self.status_style
         return Settings(select=chosen, status_style=style)  # type: ignore[arg-type]
 
     def is_excluded(self, file: Path) -> bool:
+        if not self.exclude:
+            return False
         rel = _relative(file, self.root)
         return any(_matches(rel, pattern) for pattern in self.exclude)
 
 
+@functools.lru_cache(maxsize=None)
+def _selection(select, ignore, extend):
+    return resolve_selection(list(select) if select is not None else None, list(ignore), list(extend))
+
+
+@functools.lru_cache(maxsize=4096)
+def real_dir(directory: str) -> str:
+    """`os.path.realpath` of a folder, once per folder (resolving every file is what made
+    walking a large tree slow)."""
+    return os.path.realpath(directory)
+
+
+def real_path(file: Path) -> Path:
+    return Path(real_dir(str(file.parent)), file.name)
+
+
 def _relative(file: Path, root: Path) -> str:
     try:
-        return file.resolve().relative_to(root.resolve()).as_posix()
+        return real_path(file).relative_to(real_dir(str(root))).as_posix()
     except ValueError:
         return file.as_posix()
 
@@ -148,12 +173,17 @@ class ConfigFinder:
         self.cwd = (cwd or Path.cwd()).resolve()
         self._explicit = load(explicit) if explicit else None
         self._by_dir: dict[Path, Config] = {}
+        self._by_parent: dict[str, Config] = {}  # the folder as written: no path work per file
         self._default = Config(root=self.cwd, path=None)
 
     def for_file(self, file: Path) -> Config:
         if self._explicit:
             return self._explicit
-        return self._for_dir(file.resolve().parent)
+        parent = str(file.parent)
+        config = self._by_parent.get(parent)
+        if config is None:
+            config = self._by_parent[parent] = self._for_dir(Path(real_dir(parent)))
+        return config
 
     def _for_dir(self, directory: Path) -> Config:
         if directory in self._by_dir:

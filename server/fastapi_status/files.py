@@ -7,7 +7,7 @@ import os
 import tokenize
 from pathlib import Path
 
-from fastapi_status.config import ConfigFinder
+from fastapi_status.config import ConfigFinder, real_dir, real_path
 
 SKIP_DIRS = {".venv", "venv", ".git", "node_modules", "__pycache__", "build", "dist", ".tox", ".nox",
              ".mypy_cache", ".pytest_cache", ".ruff_cache", ".fastapi_status_cache", ".eggs"}
@@ -30,12 +30,13 @@ def discover(paths: list[str], finder: ConfigFinder) -> tuple[list[Path], list[s
             errors.append(f"{raw}: No such file or directory")
             continue
         if path.is_file():
-            if path.resolve() not in seen:
-                seen.add(path.resolve())
+            if real_path(path) not in seen:
+                seen.add(real_path(path))
                 files.append(path)
             continue
         for dirpath, dirnames, filenames in os.walk(path):
             current = Path(dirpath)
+            real = real_dir(dirpath)
             dirnames[:] = sorted(
                 d for d in dirnames
                 if d not in SKIP_DIRS and not d.endswith(".egg-info") and not finder.for_file(current / d / "x").is_excluded(current / d)
@@ -44,9 +45,10 @@ def discover(paths: list[str], finder: ConfigFinder) -> tuple[list[Path], list[s
                 if not name.endswith(".py"):
                     continue
                 file = current / name
-                if finder.for_file(file).is_excluded(file) or file.resolve() in seen:
+                key = Path(real, name)
+                if key in seen or finder.for_file(file).is_excluded(file):
                     continue
-                seen.add(file.resolve())
+                seen.add(key)
                 files.append(file)
     return files, errors
 

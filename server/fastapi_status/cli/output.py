@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TextIO
 
 from fastapi_status import __version__
-from fastapi_status.cli.records import FileReport, Record
+from fastapi_status.cli.records import FileReport
 from fastapi_status.core.diagnostics import DOCS_URL
 from fastapi_status.rules import ALL_RULES
 

@@ -81,6 +81,8 @@ class ModuleModel:
         self.classes: dict[str, ast.ClassDef] = {}
         self.routes: list[Route] = []
         self._top_starts: list[int] = []
+        self._http_exception_subclasses: set[str] = set()
+        self._response_subclasses: dict[str, str] = {}
         self._index_top_level()
         if self.mentions_framework:
             self._collect_definitions()
@@ -112,14 +114,36 @@ class ModuleModel:
             return code_of_http_status(name[len("http.HTTPStatus.") :])
         return None
 
+    @cached_property
+    def _http_exception_names(self) -> set[str]:
+        """The last names an HTTPException call can end in here (`HTTPException`, an alias, a subclass)."""
+        names = {"HTTPException", *self._http_exception_subclasses}
+        return names | {local for local, b in self.imports.bindings.items() if b.qualname == HTTP_EXCEPTION}
+
+    @cached_property
+    def _response_names(self) -> set[str]:
+        """Local names of Response classes that do not end in "Response" (aliases, subclasses)."""
+        names = set(self._response_subclasses)
+        return names | {
+            local
+            for local, b in self.imports.bindings.items()
+            if b.qualname.startswith(RESPONSE_MODULE) or b.qualname in EXTRA_RESPONSE_CLASSES
+        }
+
     def is_http_exception(self, func: ast.AST) -> bool:
         """`HTTPException` (FastAPI's or Starlette's) or a class of this module derived from it."""
+        last = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+        if last not in self._http_exception_names:
+            return False  # the quick test: most calls are not exceptions at all
         if self.qualname(func) == HTTP_EXCEPTION:
             return True
         return isinstance(func, ast.Name) and func.id in self._http_exception_subclasses
 
     def response_class_of(self, func: ast.AST) -> str | None:
         """The qualname of a Response class (FastAPI/Starlette's, or a subclass in this module)."""
+        last = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+        if last is None or not (last.endswith("Response") or last in self._response_names):
+            return None
         name = self.qualname(func)
         if name and ((name.startswith(RESPONSE_MODULE) and name.endswith("Response")) or name in EXTRA_RESPONSE_CLASSES):
             return name
@@ -181,6 +205,7 @@ class ModuleModel:
                     resp = self.response_class_of(base)
                     if resp:
                         self._response_subclasses.setdefault(cls.name, resp)
+                self.__dict__.pop("_response_names", None)  # computed again with the new subclasses
 
     # -- routes ----------------------------------------------------------------------------
 

@@ -475,6 +475,17 @@ def receives_webhooks(handler: FunctionNode) -> bool:
     """The handler is a webhook receiver: its docstring or a name it uses says "webhook"
     (`stripe.Webhook.construct_event`), or it reads a signature header (`"stripe-signature"`,
     `"X-Hub-Signature-256"`)."""
+    cached = getattr(handler, _WEBHOOKS, None)
+    if cached is None:
+        cached = _receives_webhooks(handler)
+        setattr(handler, _WEBHOOKS, cached)
+    return cached
+
+
+_WEBHOOKS = "_fastapi_status_receives_webhooks"
+
+
+def _receives_webhooks(handler: FunctionNode) -> bool:
     doc = ast.get_docstring(handler) or ""
     if _WEBHOOK_NAME.search(doc.split("\n", 1)[0]):
         return True

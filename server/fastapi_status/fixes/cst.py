@@ -11,28 +11,38 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Callable, Mapping, Union
 
-import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
-
 from fastapi_status.core.diagnostics import Edit, FixNotApplicable, Position, Range
 from fastapi_status.core.model import statement_first_line
 from fastapi_status.core.text import byte_col_to_char
+from fastapi_status.fixes.lazy import cst, metadata
 
 if TYPE_CHECKING:
     from fastapi_status.core.context import Context
 
-Replacement = Union[cst.CSTNode, cst.RemovalSentinel, cst.FlattenSentinel]
-Change = Callable[[cst.CSTNode], Replacement]
+if TYPE_CHECKING:
+    import libcst
+
+    Replacement = Union[libcst.CSTNode, libcst.RemovalSentinel, libcst.FlattenSentinel]
+    Change = Callable[[libcst.CSTNode], Replacement]
+
+_REPLACER: list[type] = []
 
 
-class _Replacer(cst.CSTTransformer):
-    def __init__(self, changes: Mapping[cst.CSTNode, Change]) -> None:
-        super().__init__()
-        self._changes = {id(k): v for k, v in changes.items()}
+def _replacer(changes: "Mapping[cst.CSTNode, Change]"):
+    """A transformer that applies `changes` (the class is made on first use: libcst is lazy)."""
+    if not _REPLACER:
 
-    def on_leave(self, original_node, updated_node):  # type: ignore[override]
-        change = self._changes.get(id(original_node))
-        return change(updated_node) if change else updated_node
+        class Replacer(cst.CSTTransformer):
+            def __init__(self, changes) -> None:
+                super().__init__()
+                self._changes = {id(k): v for k, v in changes.items()}
+
+            def on_leave(self, original_node, updated_node):  # type: ignore[override]
+                change = self._changes.get(id(original_node))
+                return change(updated_node) if change else updated_node
+
+        _REPLACER.append(Replacer)
+    return _REPLACER[0](changes)
 
 
 class Snippet:
@@ -50,8 +60,8 @@ class Snippet:
             self.module = cst.parse_module(self.text)
         except cst.ParserSyntaxError as exc:
             raise FixNotApplicable(str(exc)) from exc
-        wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
-        self._positions = wrapper.resolve(PositionProvider)
+        wrapper = metadata.MetadataWrapper(self.module, unsafe_skip_copy=True)
+        self._positions = wrapper.resolve(metadata.PositionProvider)
 
     def find(self, node: ast.AST, kind: type[cst.CSTNode] | tuple[type[cst.CSTNode], ...]) -> cst.CSTNode:
         """The libcst node of type `kind` that starts where the `ast` node starts."""
@@ -90,7 +100,7 @@ class Snippet:
         return best
 
     def edits(self, changes: Mapping[cst.CSTNode, Change]) -> list[Edit]:
-        new_module = self.module.visit(_Replacer(changes))
+        new_module = self.module.visit(_replacer(changes))
         return [e for e in [minimal_edit(self.text, new_module.code, self.start_line)] if e]
 
 

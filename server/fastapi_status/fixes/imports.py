@@ -6,14 +6,13 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-import libcst as cst
-
 from fastapi_status.core.diagnostics import Edit, FixNotApplicable, Position, Range
 from fastapi_status.core.imports import canonical
 from fastapi_status.core.index import NodeIndex
 from fastapi_status.core.model import STATUS_MODULE
 from fastapi_status.core.statuses import STATUSES
 from fastapi_status.fixes.cst import snippet_at
+from fastapi_status.fixes.lazy import cst
 from fastapi_status.fixes.scope import shadowed
 
 if TYPE_CHECKING:

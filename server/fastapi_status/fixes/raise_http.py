@@ -7,13 +7,12 @@ import io
 import tokenize
 from typing import TYPE_CHECKING, Callable
 
-import libcst as cst
-
 from fastapi_status.core.diagnostics import Applicability, Fix, FixNotApplicable
 from fastapi_status.core.model import HTTP_EXCEPTION, STATUS_MODULE
 from fastapi_status.core.statuses import STATUSES
 from fastapi_status.fixes.cst import rewrite, statement
 from fastapi_status.fixes.imports import plan_references, references, status_reference
+from fastapi_status.fixes.lazy import cst
 from fastapi_status.fixes.scope import shadowed
 
 if TYPE_CHECKING:

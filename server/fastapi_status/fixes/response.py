@@ -5,11 +5,10 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-import libcst as cst
-
 from fastapi_status.core.diagnostics import Applicability, Fix
 from fastapi_status.fixes.cst import rewrite, set_keyword
 from fastapi_status.fixes.imports import status_reference
+from fastapi_status.fixes.lazy import cst
 
 if TYPE_CHECKING:
     from fastapi_status.core.context import Context

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import libcst as cst
-
 from fastapi_status.core.diagnostics import Applicability, Fix
 from fastapi_status.core.model import Route
 from fastapi_status.fixes.cst import remove_keyword, rewrite, set_keyword
 from fastapi_status.fixes.imports import status_reference
+from fastapi_status.fixes.lazy import cst
 
 if TYPE_CHECKING:
     from fastapi_status.core.context import Context

@@ -3,14 +3,13 @@ from __future__ import annotations
 import ast
 from typing import Iterable
 
-import libcst as cst
-
 from fastapi_status.core.context import Context
 from fastapi_status.core.diagnostics import Applicability, Diagnostic, Fix, Severity
 from fastapi_status.core.model import Route
 from fastapi_status.core.statuses import body_allowed, describe
 from fastapi_status.core.values import Kind
 from fastapi_status.fixes.cst import remove_keyword, rewrite
+from fastapi_status.fixes.lazy import cst
 from fastapi_status.fixes.route import add_status_fix
 from fastapi_status.rules.base import Invalid, Rule
 from fastapi_status.rules.fst201_error_body_with_2xx import error_returns

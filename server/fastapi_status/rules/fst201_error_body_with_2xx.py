@@ -345,12 +345,10 @@ def error_returns(ctx: Context, route: Route) -> list[ErrorReturn]:
 
 def _error_returns(ctx: Context, route: Route) -> Iterable[ErrorReturn]:
     status = route.effective_status
-    if status is None or not 200 <= status < 300 or acknowledges(route):
+    if status is None or not 200 <= status < 300:
         return
     flow = ctx.flow(route.handler)
-    if response_handed_off(route.handler, flow.response_param):
-        return
-    reporting = reports_a_result(route)
+    found = []
     for site in flow.returns:
         if site.node is None or site.handler is not None or site.assignments:
             continue
@@ -358,8 +356,13 @@ def _error_returns(ctx: Context, route: Route) -> Iterable[ErrorReturn]:
         if source is None or source.mapping is None:
             continue
         payload = error_payload(source.mapping)
-        if payload is None:
-            continue
+        if payload is not None:
+            found.append((site, source, payload))
+    # The costlier questions only for the few routes that return an error payload at all.
+    if not found or acknowledges(route) or response_handed_off(route.handler, flow.response_param):
+        return
+    reporting = reports_a_result(route)
+    for site, source, payload in found:
         code = infer_status(payload.text, uses_422(ctx)) or 400
         if reporting and not _fails_the_request(payload, code):
             continue

@@ -197,11 +197,10 @@ class ExceptAnswersSuccess(Rule):
         seen: set[int] = set()
         for route in ctx.routes:
             status = route.effective_status
-            if status is None or not 200 <= status < 300 or reports_a_result(route) or acknowledges(route):
+            if status is None or not 200 <= status < 300:
                 continue
             flow = ctx.flow(route.handler)
-            if response_handed_off(route.handler, flow.response_param):
-                continue
+            found = []
             for site in flow.returns:
                 clause = site.handler
                 if clause is None or site.node is None or site.assignments or id(site.node) in seen:
@@ -210,8 +209,14 @@ class ExceptAnswersSuccess(Rule):
                 if source is None:
                     continue
                 message, text = self._error_message(source, clause.name)
-                if message is False:
-                    continue
+                if message is not False:
+                    found.append((site, clause, source, message, text))
+            # The costlier questions only for the few routes that answer an error from `except`.
+            if not found or reports_a_result(route) or acknowledges(route):
+                continue
+            if response_handed_off(route.handler, flow.response_param):
+                continue
+            for site, clause, source, message, text in found:
                 seen.add(id(site.node))
                 yield ctx.diagnostic(
                     self,

@@ -5,8 +5,6 @@ import bisect
 import builtins
 from typing import Iterable, Iterator
 
-import libcst as cst
-
 from fastapi_status.core.callees import module_functions
 from fastapi_status.core.context import Context
 from fastapi_status.core.diagnostics import (
@@ -22,6 +20,7 @@ from fastapi_status.core.status_sites import raised_status
 from fastapi_status.core.statuses import describe
 from fastapi_status.fixes.cst import rewrite
 from fastapi_status.fixes.imports import plan_references, references
+from fastapi_status.fixes.lazy import cst
 from fastapi_status.fixes.scope import shadowed
 from fastapi_status.rules.base import Invalid, Rule
 
@@ -204,6 +203,8 @@ class HttpExceptionSwallowed(Rule):
             if _may_raise_http(ctx, fn) and _raises_http(ctx, fn.body)
         }
         for node in ctx.model.index.of_types(*_TRY_TYPES):
+            if not helpers and not _may_raise_http(ctx, node):
+                continue  # nothing in it can raise an HTTPException
             raises = None
             for handler in node.handlers:
                 if self._catches_http(ctx, handler):

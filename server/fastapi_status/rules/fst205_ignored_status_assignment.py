@@ -3,8 +3,6 @@ from __future__ import annotations
 import ast
 from typing import Iterable
 
-import libcst as cst
-
 from fastapi_status.core.context import Context
 from fastapi_status.core.diagnostics import Applicability, Diagnostic, Fix
 from fastapi_status.core.model import DEFAULT_STATUS
@@ -12,6 +10,7 @@ from fastapi_status.core.status_sites import response_status_expr
 from fastapi_status.core.statuses import describe
 from fastapi_status.core.values import Kind, response_call
 from fastapi_status.fixes.cst import rewrite, set_keyword
+from fastapi_status.fixes.lazy import cst
 from fastapi_status.fixes.response import has_status_argument
 from fastapi_status.rules.base import Invalid, Rule
 

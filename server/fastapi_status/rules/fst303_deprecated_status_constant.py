@@ -3,8 +3,6 @@ from __future__ import annotations
 import ast
 from typing import Iterable
 
-import libcst as cst
-
 from fastapi_status.core.context import Context
 from fastapi_status.core.diagnostics import (
     Applicability,
@@ -17,6 +15,7 @@ from fastapi_status.core.index import NodeIndex
 from fastapi_status.core.model import STATUS_MODULE
 from fastapi_status.core.statuses import DEPRECATED_CONSTANTS
 from fastapi_status.fixes.cst import rewrite
+from fastapi_status.fixes.lazy import cst
 from fastapi_status.rules.base import Invalid, Rule
 
 _SHIM_EXCEPTIONS = {"ImportError", "AttributeError", "ModuleNotFoundError", "Exception"}

@@ -3,12 +3,11 @@ from __future__ import annotations
 import ast
 from typing import Iterable
 
-import libcst as cst
-
 from fastapi_status.core.context import Context
 from fastapi_status.core.diagnostics import Applicability, Diagnostic, Fix, Severity
 from fastapi_status.core.status_sites import status_sites
 from fastapi_status.fixes.cst import rewrite
+from fastapi_status.fixes.lazy import cst
 from fastapi_status.rules.base import Invalid, Rule
 
 

@@ -3,16 +3,15 @@ from __future__ import annotations
 import ast
 from typing import Iterable
 
-import libcst as cst
-
+from fastapi_status.core.callees import called_function, module_functions
 from fastapi_status.core.context import Context
 from fastapi_status.core.diagnostics import Applicability, Diagnostic, Fix
-from fastapi_status.core.callees import called_function, module_functions
 from fastapi_status.core.model import FunctionNode, Route, kwarg
 from fastapi_status.core.status_sites import raised_status
 from fastapi_status.core.statuses import describe, phrase
 from fastapi_status.fixes.cst import rewrite, set_keyword
 from fastapi_status.fixes.imports import status_reference
+from fastapi_status.fixes.lazy import cst
 from fastapi_status.rules.base import Invalid, Rule
 
 AUTO_DOCUMENTED = {422}  # FastAPI documents validation errors itself

@@ -3,8 +3,6 @@ from __future__ import annotations
 import ast
 from typing import Iterable
 
-import libcst as cst
-
 from fastapi_status.core.context import Context
 from fastapi_status.core.diagnostics import Applicability, Diagnostic, Fix, FixNotApplicable, Severity
 from fastapi_status.core.model import STATUS_MODULE
@@ -12,6 +10,7 @@ from fastapi_status.core.status_sites import status_sites
 from fastapi_status.core.statuses import STATUSES
 from fastapi_status.fixes.cst import rewrite
 from fastapi_status.fixes.imports import plan_references, references
+from fastapi_status.fixes.lazy import cst
 from fastapi_status.fixes.scope import shadowed
 from fastapi_status.rules.base import Invalid, Rule
 
