@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-e2e docs clean editor browser
+.PHONY: demo test test-e2e docs clean editor browser bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,13 @@ browser:
 	  echo "installing chromium for the VS Code end-to-end test"; \
 	  $$SUDO apt-get install -y -q chromium >/dev/null 2>&1 || \
 	  { $$SUDO apt-get update -q >/dev/null 2>&1 && $$SUDO apt-get install -y -q chromium >/dev/null 2>&1; }; }
+
+# Speed and memory on the public corpora next to ruff, fastapi-lsp and plain ast.parse, against the
+# project's targets (a few minutes; never part of make test). bench/run.py makes its own venv
+# (bench/.venv) and writes bench/results/latest.json. Quicker: make bench BENCH_ARGS="--skip-peers"
+# or BENCH_ARGS="--only server" (groups: check, server, analysis).
+bench:
+	$(PYTHON) bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .fastapi_status_cache .pytest_cache vscode-client/node_modules vscode-client/dist vscode-client/dist-test vscode-client/bundled vscode-client/e2e/.work vscode-client/*.vsix
