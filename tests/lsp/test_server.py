@@ -484,3 +484,23 @@ async def test_pyproject_change_is_seen_by_a_client_that_watches_nothing(client,
     pyproject.write_text("[tool.fastapi-status]\nselect = ['FST1']\nignore = ['FST101']\n")
     change(client, uri, 2, CREATE + "# edited\n")
     assert await diagnostics_for(client, uri, 2) == []
+
+
+@pytest.mark.asyncio
+async def test_edits_inside_a_function_update_its_diagnostics(client):
+    """Edits that keep the line count are re-analysed per function (core/incremental.py): the
+    diagnostics still follow every change, in that function and elsewhere."""
+    uri = ITEMS.as_uri()
+    text = ITEMS.read_text()
+    open_doc(client, uri, text)
+    assert "FST201" in codes(await diagnostics_for(client, uri, 1))
+    row = text.splitlines().index('    return {"error": "Item not found"}  # FST201: an error body with 200 OK')
+    col = text.splitlines()[row].index("error")
+    edit(client, uri, 2, row, col, col + 5, "items")  # {"items": "Item not found"}: no longer an error body
+    after = codes(await diagnostics_for(client, uri, 2))
+    assert after == ["FST101", "FST102", "FST202", "FST204"]
+    edit(client, uri, 3, row, col, col + 5, "error")
+    assert codes(await diagnostics_for(client, uri, 3)) == ["FST101", "FST102", "FST201", "FST202", "FST204"]
+    decorator = text.splitlines().index('@router.post("")  # FST101: creates an item, answers 200')
+    edit(client, uri, 4, decorator, 15, 15, ", status_code=201")
+    assert codes(await diagnostics_for(client, uri, 4)) == ["FST102", "FST201", "FST202", "FST204"]

@@ -36,6 +36,8 @@ class Analysis:
     parsed: bool = True
     # The analysed state (tree, model, flows) for features that read it: hover, inlay hints.
     context: "Context | None" = None
+    # Facts an incremental re-analysis carries over (see core/incremental.py), filled lazily.
+    facts: dict = field(default_factory=dict)
 
 
 _NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
@@ -91,11 +93,18 @@ def analyze(source: str, settings: Settings | None = None, tree: ast.Module | No
         except (SyntaxError, ValueError) as exc:
             return Analysis([syntax_error_diagnostic(exc, source)], parsed=False)
     ctx = Context(source, tree, settings)
+    diagnostics, errors = run_rules(ctx)
+    return Analysis(diagnostics, errors, context=ctx)
+
+
+def run_rules(ctx: "Context") -> tuple[list[Diagnostic], list[tuple[str, str]]]:
+    """Every selected rule on the context (a rule that raises is skipped and reported), less
+    what `# noqa` silences, sorted."""
     diagnostics: list[Diagnostic] = []
     errors: list[tuple[str, str]] = []
     if ctx.model.mentions_framework:
         for rule_cls in ALL_RULES:
-            if rule_cls.code not in settings.select:
+            if rule_cls.code not in ctx.settings.select:
                 continue
             try:
                 diagnostics.extend(rule_cls().check(ctx))
@@ -110,4 +119,4 @@ def analyze(source: str, settings: Settings | None = None, tree: ast.Module | No
             continue
         kept.append(d)
     kept.sort(key=Diagnostic.sort_key)
-    return Analysis(kept, errors, context=ctx)
+    return kept, errors

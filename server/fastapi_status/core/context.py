@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import ast
 from functools import cached_property
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Iterable, TypeVar
 
 from fastapi_status.core.diagnostics import Diagnostic, Fix, Position, Range, Related
 from fastapi_status.core.flow import HandlerFlow, analyze_handler
-from fastapi_status.core.model import FunctionNode, ModuleModel, Route
+from fastapi_status.core.model import FunctionNode, ModuleModel, Route, statement_first_line
 from fastapi_status.core.text import byte_col_to_char, split_lines
 from fastapi_status.core.values import Kind, value_kind
+
+N = TypeVar("N", bound=ast.AST)
 
 if TYPE_CHECKING:
     from fastapi_status.core.analyze import Settings
@@ -19,13 +21,38 @@ if TYPE_CHECKING:
 
 
 class Context:
-    def __init__(self, source: str, tree: ast.Module, settings: "Settings") -> None:
+    """`scope`, when given, is the position of one top-level statement: the rules then report
+    only on that statement (the model and the module-wide facts still cover the whole module).
+    The incremental analysis of an edit uses it; everything else sees the whole module."""
+
+    def __init__(
+        self,
+        source: str,
+        tree: ast.Module,
+        settings: "Settings",
+        model: ModuleModel | None = None,
+        scope: int | None = None,
+    ) -> None:
         self.source = source
         self.tree = tree
         self.settings = settings
-        self.model = ModuleModel(tree)
+        self.model = model if model is not None else ModuleModel(tree)
+        self.scope = scope
         self._flows: dict[int, HandlerFlow] = {}
         self._memo: dict[str, object] = {}
+
+    def unscoped(self) -> "Context":
+        """The same module seen whole (shares the model; flows are computed again)."""
+        return Context(self.source, self.tree, self.settings, model=self.model)
+
+    def nodes(self, kind: type[N]) -> list[N]:
+        """The nodes of this type that the rules report on: the module's, or the scope's."""
+        if self.scope is None:
+            return self.model.index.of(kind)
+        return self.model.index.of_statement(self.scope, kind)
+
+    def nodes_of(self, *kinds: type) -> list[ast.AST]:
+        return [node for kind in kinds for node in self.nodes(kind)]
 
     def memo(self, key: str, compute):
         """A per-analysis cache for facts several rules or fixes need (computed once)."""
@@ -50,7 +77,16 @@ class Context:
 
     @property
     def routes(self) -> list[Route]:
-        return self.model.routes
+        """The routes the rules report on: all, or those registered inside the scope."""
+        if self.scope is None:
+            return self.model.routes
+        routes = self._memo.get("scoped-routes")
+        if routes is None:
+            stmt = self.tree.body[self.scope]
+            first, last = statement_first_line(stmt), stmt.end_lineno or stmt.lineno
+            routes = [r for r in self.model.routes if first <= r.registration.lineno <= last]
+            self._memo["scoped-routes"] = routes
+        return routes  # type: ignore[return-value]
 
     # -- positions ---------------------------------------------------------------------------
 

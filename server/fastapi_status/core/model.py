@@ -71,9 +71,9 @@ class Route:
 
 
 class ModuleModel:
-    def __init__(self, tree: ast.Module) -> None:
+    def __init__(self, tree: ast.Module, index: NodeIndex | None = None) -> None:
         self.tree = tree
-        self.index = NodeIndex(tree)
+        self.index = index if index is not None else NodeIndex(tree)
         self.imports: ImportMap = collect_imports(tree, self.index)
         self.mentions_framework = self.imports.imports_framework
         self.app_names: set[str] = set()
@@ -121,10 +121,9 @@ class ModuleModel:
         return names | {local for local, b in self.imports.bindings.items() if b.qualname == HTTP_EXCEPTION}
 
     @cached_property
-    def _response_names(self) -> set[str]:
-        """Local names of Response classes that do not end in "Response" (aliases, subclasses)."""
-        names = set(self._response_subclasses)
-        return names | {
+    def _response_aliases(self) -> set[str]:
+        """Local names imported for Response classes (they need not end in "Response")."""
+        return {
             local
             for local, b in self.imports.bindings.items()
             if b.qualname.startswith(RESPONSE_MODULE) or b.qualname in EXTRA_RESPONSE_CLASSES
@@ -142,7 +141,9 @@ class ModuleModel:
     def response_class_of(self, func: ast.AST) -> str | None:
         """The qualname of a Response class (FastAPI/Starlette's, or a subclass in this module)."""
         last = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
-        if last is None or not (last.endswith("Response") or last in self._response_names):
+        if last is None or not (
+            last.endswith("Response") or last in self._response_aliases or last in self._response_subclasses
+        ):
             return None
         name = self.qualname(func)
         if name and ((name.startswith(RESPONSE_MODULE) and name.endswith("Response")) or name in EXTRA_RESPONSE_CLASSES):
@@ -157,9 +158,9 @@ class ModuleModel:
         aliases = set(self.imports.local_names_for(STATUS_MODULE))
         if not aliases:
             return None
-        for node in self.index.of(ast.Attribute):
-            if isinstance(node.value, ast.Name) and node.value.id in aliases:
-                return node.value.id
+        for name in self.index.derived("model.attribute-bases", _attribute_bases):
+            if name in aliases:
+                return name
         return None
 
     # -- positions -------------------------------------------------------------------------
@@ -187,9 +188,9 @@ class ModuleModel:
         classes = module_level_first(index.of(ast.ClassDef), self.tree)
         for cls in classes:
             self.classes.setdefault(cls.name, cls)
-        for node in index.of_types(ast.Assign, ast.AnnAssign):
+        for node in index.derived("model.call-assignments", _call_assignments):
             value = node.value
-            if isinstance(value, ast.Call) and self.qualname(value.func) in APP_CLASSES:
+            if self.qualname(value.func) in APP_CLASSES:
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 for t in targets:
                     if isinstance(t, ast.Name):
@@ -205,21 +206,19 @@ class ModuleModel:
                     resp = self.response_class_of(base)
                     if resp:
                         self._response_subclasses.setdefault(cls.name, resp)
-                self.__dict__.pop("_response_names", None)  # computed again with the new subclasses
 
     # -- routes ----------------------------------------------------------------------------
 
     def _collect_routes(self) -> None:
-        for node in self.index.functions():
+        for node in self.index.derived("model.decorated-functions", _decorated_functions):
             for dec in node.decorator_list:
                 route = self._route_from_decorator(dec, node)
                 if route:
                     self.routes.append(route)
-        for call in self.index.of(ast.Call):
-            if isinstance(call.func, ast.Attribute) and call.func.attr == "add_api_route":
-                route = self._route_from_add_api_route(call)
-                if route:
-                    self.routes.append(route)
+        for call in self.index.derived("model.add-api-route-calls", _add_api_route_calls):
+            route = self._route_from_add_api_route(call)
+            if route:
+                self.routes.append(route)
         self.routes.sort(key=lambda r: (r.handler.lineno, r.registration.lineno))
 
     def _is_app(self, owner: ast.expr) -> bool:
@@ -295,3 +294,30 @@ def statement_first_line(stmt: ast.stmt) -> int:
     if decorators:
         return min(stmt.lineno, *(d.lineno for d in decorators))
     return stmt.lineno
+
+
+# What the model reads of each statement, computed per statement (see NodeIndex.derived).
+
+
+def _call_assignments(part: dict) -> list:
+    return [n for kind in (ast.Assign, ast.AnnAssign) for n in part.get(kind, ()) if isinstance(n.value, ast.Call)]
+
+
+def _decorated_functions(part: dict) -> list:
+    return [
+        f
+        for kind in (ast.FunctionDef, ast.AsyncFunctionDef)
+        for f in part.get(kind, ())
+        if any(isinstance(d, ast.Call) and isinstance(d.func, ast.Attribute) for d in f.decorator_list)
+    ]
+
+
+def _add_api_route_calls(part: dict) -> list:
+    return [
+        c for c in part.get(ast.Call, ()) if isinstance(c.func, ast.Attribute) and c.func.attr == "add_api_route"
+    ]
+
+
+def _attribute_bases(part: dict) -> list:
+    """The names used as `name.attr` in the statement, each once, in order."""
+    return list(dict.fromkeys(n.value.id for n in part.get(ast.Attribute, ()) if isinstance(n.value, ast.Name)))

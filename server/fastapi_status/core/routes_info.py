@@ -128,7 +128,7 @@ def hover(ctx: Context, pos: Position) -> tuple[str, Range] | None:
 def _in_status_position(ctx: Context, node: ast.Constant) -> bool:
     from fastapi_status.core.status_sites import status_sites
 
-    sites = ctx.memo("status-site-ids", lambda: {id(s.expr) for s in status_sites(ctx)})
+    sites = ctx.memo("status-site-ids", lambda: {id(s.expr) for s in status_sites(ctx, whole_module=True)})
     return id(node) in sites
 
 

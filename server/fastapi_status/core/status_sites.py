@@ -93,8 +93,11 @@ def _is_super_init(call: ast.Call) -> bool:
     return isinstance(base, ast.Name)  # HTTPException.__init__(self, …)
 
 
-def status_sites(ctx: "Context") -> list[StatusSite]:
-    """Every place a status is written (computed once per analysis)."""
+def status_sites(ctx: "Context", whole_module: bool = False) -> list[StatusSite]:
+    """Every place a status is written (computed once per analysis): in the context's scope,
+    or in the whole module when `whole_module` (hover needs them all)."""
+    if whole_module and ctx.scope is not None:
+        return ctx.memo("status_sites.module", lambda: _status_sites(ctx.unscoped()))
     return ctx.memo("status_sites", lambda: _status_sites(ctx))
 
 
@@ -102,14 +105,14 @@ def _status_sites(ctx: "Context") -> list[StatusSite]:
     model = ctx.model
     sites: list[StatusSite] = []
     registrations = {id(r.registration) for r in model.routes}
-    for route in model.routes:
+    for route in ctx.routes:
         if route.status_keyword is not None:
             sites.append(StatusSite(route.status_keyword.value, "route", route.registration))
         if route.responses is not None:
             sites += _responses_keys(route.responses.value)
         flow = ctx.flow(route.handler)
         sites += [StatusSite(a.value, "assignment") for a in flow.assignments]
-    for node in model.index.of(ast.Call):
+    for node in ctx.nodes(ast.Call):
         if id(node) in registrations:
             continue
         if model.is_http_exception(node.func):

@@ -5,7 +5,10 @@ fix-all, hover and inlay hints. Every rule decision is the core's."""
 from __future__ import annotations
 
 import asyncio
+import functools
+import gc
 import logging
+import threading
 import traceback
 import uuid
 from dataclasses import dataclass
@@ -21,6 +24,7 @@ from fastapi_status.config import ConfigFinder, modified_ns
 from fastapi_status.core.analyze import Analysis, Settings, analyze, noqa_edit
 from fastapi_status.core.diagnostics import Diagnostic
 from fastapi_status.core.fix_all import fix_source
+from fastapi_status.core.incremental import analyze_edit
 from fastapi_status.core.routes_info import hover as hover_at
 from fastapi_status.core.routes_info import inlay_hints
 from fastapi_status.core.text import split_lines
@@ -50,6 +54,8 @@ class FastapiStatusServer(LanguageServer):
         self.finder = ConfigFinder()
         self.states: dict[str, DocState] = {}
         self.pending: dict[str, asyncio.Task] = {}
+        # (version, (first line, last line) or None) for each change since the last analysis.
+        self.edits: dict[str, list[tuple[int, tuple[int, int] | None]]] = {}
         self.pull_diagnostics = False
         # Files outside the editor whose diagnostics were pushed by the workspace scan.
         self.workspace_published: set[str] = set()
@@ -62,7 +68,9 @@ class FastapiStatusServer(LanguageServer):
         self.window_log_message(types.LogMessageParams(type=kind, message=message))
 
     def converter(self, state: DocState) -> Converter:
-        return Converter(self.workspace.position_codec, split_lines(state.text))
+        ctx = state.analysis.context
+        lines = ctx.lines if ctx is not None and ctx.source is state.text else split_lines(state.text)
+        return Converter(self.workspace.position_codec, lines)
 
     def settings_for(self, uri: str) -> Settings:
         if any(modified_ns(path) != stamp for path, stamp in self.config_stamps.items()):
@@ -94,6 +102,8 @@ class FastapiStatusServer(LanguageServer):
             return None
         state = DocState(version, text, result, settings)
         self.states[uri] = state
+        if uri in self.edits:  # what the new state already holds is no longer needed
+            self.edits[uri] = [(v, t) for v, t in self.edits[uri] if version is None or v > version]
         return state
 
     def analyse(self, uri: str) -> DocState | None:
@@ -101,7 +111,16 @@ class FastapiStatusServer(LanguageServer):
         if snap is None:
             return None
         text, version, settings = snap
-        return self.finish(uri, text, version, settings, analyze(text, settings))
+        return self.finish(uri, text, version, settings, _paused_gc(self.analysis_job(uri, text, version, settings)))
+
+    def analysis_job(self, uri: str, text: str, version: int | None, settings: Settings):
+        """The analysis to run for this text: of the edited function only when the changes since
+        the last analysis allow it (core/incremental.py), else of the whole text."""
+        previous = self.states.get(uri)
+        edited = self.edited_lines(uri, previous, version, settings)
+        if edited is not None and previous is not None:
+            return functools.partial(analyze_edit, previous.analysis, text, *edited, settings)
+        return functools.partial(analyze, text, settings)
 
     def lsp_diagnostics(self, uri: str, state: DocState) -> list[types.Diagnostic]:
         conv = self.converter(state)
@@ -114,6 +133,29 @@ class FastapiStatusServer(LanguageServer):
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=uri, diagnostics=self.lsp_diagnostics(uri, state), version=state.version)
         )
+
+    def record_edit(self, uri: str, params: types.DidChangeTextDocumentParams) -> None:
+        """Remember which lines a change touched, so that the next check can re-analyse only
+        the function they belong to (None: the change moved lines or replaced the text)."""
+        version = params.text_document.version
+        for change in params.content_changes:
+            touched = None
+            if isinstance(change, types.TextDocumentContentChangePartial):
+                start, end = change.range.start.line, change.range.end.line
+                breaks = len(split_lines(change.text + "x")) - 1
+                if breaks == end - start:  # the line count stays: positions stay valid
+                    touched = (start + 1, end + 1)
+            self.edits.setdefault(uri, []).append((version, touched))
+
+    def edited_lines(self, uri: str, previous: DocState | None, version: int | None, settings: Settings):
+        """The first and last line edited between the previous analysis and `version`, when
+        every change since kept the line count; else None (analyse the whole text)."""
+        if previous is None or previous.version is None or version is None or previous.settings != settings:
+            return None
+        touched = [t for v, t in self.edits.get(uri, []) if previous.version < v <= version]
+        if not touched or any(t is None for t in touched):
+            return None
+        return min(t[0] for t in touched), max(t[1] for t in touched)
 
     def current_version(self, uri: str) -> int | None:
         if uri not in self.workspace.text_documents:
@@ -136,7 +178,8 @@ class FastapiStatusServer(LanguageServer):
             if snap is None:
                 return
             text, version, settings = snap
-            result = await asyncio.get_running_loop().run_in_executor(None, analyze, text, settings)
+            job = self.analysis_job(uri, text, version, settings)
+            result = await asyncio.get_running_loop().run_in_executor(None, _paused_gc, job)
             if version != self.current_version(uri):
                 return  # the text changed meanwhile: the newer check publishes
             state = self.finish(uri, text, version, settings, result)
@@ -278,6 +321,26 @@ class FastapiStatusServer(LanguageServer):
         asyncio.ensure_future(run())
 
 
+_gc_lock = threading.Lock()
+_gc_paused = 0
+
+
+def _paused_gc(job):
+    """Run an analysis with the cycle collector paused: parsing allocates hundreds of thousands
+    of nodes that reference counting frees, and collections in between only cost time."""
+    global _gc_paused
+    with _gc_lock:
+        _gc_paused += 1
+        gc.disable()
+    try:
+        return job()
+    finally:
+        with _gc_lock:
+            _gc_paused -= 1
+            if not _gc_paused:
+                gc.enable()
+
+
 server = FastapiStatusServer()
 
 
@@ -353,6 +416,7 @@ def did_open(ls: FastapiStatusServer, params: types.DidOpenTextDocumentParams) -
 
 @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
 def did_change(ls: FastapiStatusServer, params: types.DidChangeTextDocumentParams) -> None:
+    ls.record_edit(params.text_document.uri, params)
     ls.check_later(params.text_document.uri, ls.client_settings.debounce_ms / 1000)
 
 
@@ -368,6 +432,7 @@ def did_close(ls: FastapiStatusServer, params: types.DidCloseTextDocumentParams)
     if task is not None:
         task.cancel()
     ls.states.pop(uri, None)
+    ls.edits.pop(uri, None)
     if not ls.pull_diagnostics:
         ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
     ls.recheck_file_on_disk(uri)  # workspace scope: the file on disk still counts

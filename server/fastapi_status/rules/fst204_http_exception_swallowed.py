@@ -200,9 +200,9 @@ class HttpExceptionSwallowed(Rule):
         helpers = {
             name: fn
             for name, fn in module_functions(ctx).items()
-            if _may_raise_http(ctx, fn) and _raises_http(ctx, fn.body)
+            if _may_raise_http(ctx, fn) and _function_raises_http(ctx, fn)
         }
-        for node in ctx.model.index.of_types(*_TRY_TYPES):
+        for node in ctx.nodes_of(*_TRY_TYPES):
             if not helpers and not _may_raise_http(ctx, node):
                 continue  # nothing in it can raise an HTTPException
             raises = None
@@ -288,6 +288,19 @@ def _may_raise_http(ctx: Context, node: ast.AST) -> bool:
     )
     i = bisect.bisect_left(lines, node.lineno)  # type: ignore[attr-defined]
     return i < len(lines) and lines[i] <= (node.end_lineno or node.lineno)  # type: ignore[attr-defined]
+
+
+_RAISES = "_fastapi_status_raises_http"
+
+
+def _function_raises_http(ctx: Context, fn: ast.AST) -> bool:
+    """`_raises_http` of a function's body, kept on the node: after an edit elsewhere the
+    function is the same object (the incremental analysis shares it) and is not walked again."""
+    cached = getattr(fn, _RAISES, None)
+    if cached is None:
+        cached = _raises_http(ctx, fn.body)  # type: ignore[attr-defined]
+        setattr(fn, _RAISES, cached)
+    return cached
 
 
 def _raises_http(ctx: Context, stmts: list[ast.stmt]) -> bool:

@@ -109,11 +109,11 @@ class DeprecatedStatusConstant(Rule):
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         model = ctx.model
         index = model.index
-        candidates = [n for n in index.of(ast.Attribute) if n.attr in DEPRECATED_CONSTANTS]
-        candidates += [n for n in index.of(ast.ImportFrom) if any(a.name in DEPRECATED_CONSTANTS for a in n.names)]
+        candidates = [n for n in ctx.nodes(ast.Attribute) if n.attr in DEPRECATED_CONSTANTS]
+        candidates += [n for n in ctx.nodes(ast.ImportFrom) if any(a.name in DEPRECATED_CONSTANTS for a in n.names)]
         if not candidates:
             return
-        shims = _shim_nodes(index)
+        shims = _shim_nodes(ctx.nodes_of(ast.Try, ast.Call, ast.If))
         for node in candidates:
             if id(node) in shims:
                 continue
@@ -170,7 +170,7 @@ def _alias_range(ctx: Context, node: ast.ImportFrom, alias: ast.alias) -> Range:
     return ctx.range(node)
 
 
-def _shim_nodes(index: NodeIndex) -> set[int]:
+def _shim_nodes(nodes: list[ast.AST]) -> set[int]:
     """Nodes inside version-compatibility code, which may name the old constants on purpose."""
     shim: set[int] = set()
 
@@ -179,7 +179,7 @@ def _shim_nodes(index: NodeIndex) -> set[int]:
             for sub in ast.walk(n):
                 shim.add(id(sub))
 
-    for node in index.of_types(ast.Try, ast.Call, ast.If):
+    for node in nodes:
         if isinstance(node, ast.Try):
             caught = set()
             for h in node.handlers:
