@@ -7,6 +7,8 @@ and an exception inside a rule is recorded in `Analysis.errors` while the other 
 from __future__ import annotations
 
 import ast
+import contextlib
+import gc
 import re
 import traceback
 from dataclasses import dataclass, field
@@ -87,14 +89,29 @@ def analyze(source: str, settings: Settings | None = None, tree: ast.Module | No
     from fastapi_status.core.context import Context
 
     settings = settings or Settings()
-    if tree is None:
-        try:
-            tree = ast.parse(source)
-        except (SyntaxError, ValueError) as exc:
-            return Analysis([syntax_error_diagnostic(exc, source)], parsed=False)
-    ctx = Context(source, tree, settings)
-    diagnostics, errors = run_rules(ctx)
+    with collector_paused():
+        if tree is None:
+            try:
+                tree = ast.parse(source)
+            except (SyntaxError, ValueError) as exc:
+                return Analysis([syntax_error_diagnostic(exc, source)], parsed=False)
+        ctx = Context(source, tree, settings)
+        diagnostics, errors = run_rules(ctx)
     return Analysis(diagnostics, errors, context=ctx)
+
+
+@contextlib.contextmanager
+def collector_paused():
+    """Pause Python's cycle collector: an analysis allocates hundreds of thousands of small
+    objects that reference counting frees, and full collections in between cost a third of the
+    time on a large module. The collector is switched back on only if it was on."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def run_rules(ctx: "Context") -> tuple[list[Diagnostic], list[tuple[str, str]]]:

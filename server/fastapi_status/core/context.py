@@ -51,6 +51,16 @@ class Context:
             return self.model.index.of(kind)
         return self.model.index.of_statement(self.scope, kind)
 
+    def calls_named(self, names) -> list[ast.Call]:
+        """The calls the rules report on whose callee's last name is one of `names`."""
+        return self.model.index.calls_named(names, self.scope)
+
+    def attributes_named(self, names) -> list[ast.Attribute]:
+        return self.model.index.attributes_named(names, self.scope)
+
+    def call_names(self) -> set[str]:
+        return self.model.index.call_names(self.scope)
+
     def nodes_of(self, *kinds: type) -> list[ast.AST]:
         return [node for kind in kinds for node in self.nodes(kind)]
 

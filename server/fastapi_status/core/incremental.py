@@ -27,7 +27,7 @@ import ast
 import bisect
 from collections import Counter
 
-from fastapi_status.core.analyze import Analysis, Settings, analyze, run_rules
+from fastapi_status.core.analyze import Analysis, Settings, analyze, collector_paused, run_rules
 from fastapi_status.core.context import Context
 from fastapi_status.core.diagnostics import Diagnostic
 from fastapi_status.core.model import ModuleModel, statement_first_line
@@ -42,7 +42,8 @@ _VISIBLE = (ast.Import, ast.ImportFrom, ast.ClassDef, ast.Global, ast.Nonlocal)
 def analyze_edit(previous: Analysis, source: str, first_line: int, last_line: int, settings: Settings) -> Analysis:
     """The analysis of `source`: the text `previous` analysed, edited only within lines
     `first_line`..`last_line` (1-based, inclusive), with the same number of lines."""
-    quick = _try_statement(previous, source, first_line, last_line, settings)
+    with collector_paused():
+        quick = _try_statement(previous, source, first_line, last_line, settings)
     return quick if quick is not None else analyze(source, settings)
 
 

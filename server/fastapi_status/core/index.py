@@ -21,10 +21,37 @@ _AST = ast.AST
 Part = dict[type, list[ast.AST]]
 
 
+CALLS_BY_NAME = "calls-by-name"  # {last name of the callee: [calls]}
+ATTRIBUTES_BY_NAME = "attributes-by-name"  # {attr: [Attribute nodes]}
+ATTRIBUTE_BASES = "attribute-bases"  # {name: None} for each `name.attr`
+_Call, _Attribute, _Name = ast.Call, ast.Attribute, ast.Name
+
+
+# Fields that never hold a node worth indexing: names and numbers, Load/Store/Del markers,
+# operators (`+`, `==`), and a constant's Python value.
+_LEAF_FIELDS = {"ctx", "id", "attr", "arg", "name", "module", "level", "type_comment", "kind", "conversion",
+                "is_async", "op", "ops", "tag"}
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _child_fields(kind: type) -> tuple[str, ...]:
+    if kind is ast.Constant:
+        return ()
+    if kind in (ast.Global, ast.Nonlocal):
+        return ()  # lists of plain names
+    return tuple(name for name in kind._fields if name not in _LEAF_FIELDS)
+
+
 def index_nodes(root: ast.AST) -> Part:
-    """`root` and every node below it, by type, breadth-first (the order of `ast.walk`)."""
+    """`root` and every node below it, by type, breadth-first (the order of `ast.walk`); calls
+    also by the last name of what they call (`HTTPException` in `fastapi.HTTPException(...)`)
+    and attributes by name, so that rules look up the few they care about."""
     by_type: Part = {}
+    calls: dict[str, list[ast.AST]] = {}
+    attributes: dict[str, list[ast.AST]] = {}
+    bases: dict[str, None] = {}  # names used as `name.attr`, in order
     get = by_type.get
+    child_fields = _CHILD_FIELDS
     queue = deque([root])
     pop, push = queue.popleft, queue.append
     while queue:
@@ -35,9 +62,29 @@ def index_nodes(root: ast.AST) -> Part:
             by_type[kind] = [node]
         else:
             bucket.append(node)
-        for name in node._fields:
-            if name == "ctx":  # Load/Store/Del markers: read as attributes, never indexed
-                continue
+        if kind is _Call:
+            func = node.func  # type: ignore[attr-defined]
+            fkind = func.__class__
+            last = func.attr if fkind is _Attribute else func.id if fkind is _Name else None
+            if last is not None:
+                found = calls.get(last)
+                if found is None:
+                    calls[last] = [node]
+                else:
+                    found.append(node)
+        elif kind is _Attribute:
+            found = attributes.get(node.attr)  # type: ignore[attr-defined]
+            if found is None:
+                attributes[node.attr] = [node]  # type: ignore[attr-defined]
+            else:
+                found.append(node)
+            base = node.value  # type: ignore[attr-defined]
+            if base.__class__ is _Name:
+                bases[base.id] = None
+        fields = child_fields.get(kind)
+        if fields is None:
+            fields = child_fields[kind] = _child_fields(kind)
+        for name in fields:
             value = getattr(node, name, None)
             if value.__class__ is list:
                 for item in value:
@@ -45,6 +92,9 @@ def index_nodes(root: ast.AST) -> Part:
                         push(item)
             elif isinstance(value, _AST):
                 push(value)
+    by_type[CALLS_BY_NAME] = calls  # type: ignore[index]
+    by_type[ATTRIBUTES_BY_NAME] = attributes  # type: ignore[index]
+    by_type[ATTRIBUTE_BASES] = bases  # type: ignore[index]
     return by_type
 
 
@@ -90,6 +140,37 @@ class NodeIndex:
                     merged.extend(found)
             self._merged[key] = merged  # type: ignore[index]
         return merged
+
+    def calls_named(self, names, position: int | None = None) -> list[ast.Call]:
+        """Calls whose callee's last name is one of `names` (in the module, or in one
+        top-level statement), grouped by name."""
+        return self._named(CALLS_BY_NAME, names, position)  # type: ignore[return-value]
+
+    def attributes_named(self, names, position: int | None = None) -> list[ast.Attribute]:
+        return self._named(ATTRIBUTES_BY_NAME, names, position)  # type: ignore[return-value]
+
+    def uses_as_base(self, name: str) -> bool:
+        """`name.something` appears in the module."""
+        return any(name in part[ATTRIBUTE_BASES] for part in self.parts)  # type: ignore[index]
+
+    def call_names(self, position: int | None = None) -> set[str]:
+        """Every last name called (to find, say, all the `…Response(...)` calls)."""
+        parts = self.parts if position is None else [self.parts[position]]
+        names: set[str] = set()
+        for part in parts:
+            names.update(part[CALLS_BY_NAME])  # type: ignore[index]
+        return names
+
+    def _named(self, key: str, names, position: int | None) -> list[ast.AST]:
+        parts = self.parts if position is None else [self.parts[position]]
+        found: list[ast.AST] = []
+        for part in parts:
+            table = part[key]  # type: ignore[index]
+            for name in names:
+                nodes = table.get(name)
+                if nodes:
+                    found.extend(nodes)
+        return found
 
     def of_types(self, *kinds: type) -> list[ast.AST]:
         """Nodes of any of these types, grouped by type."""

@@ -115,10 +115,29 @@ class ModuleModel:
         return None
 
     @cached_property
-    def _http_exception_names(self) -> set[str]:
+    def http_exception_names(self) -> set[str]:
         """The last names an HTTPException call can end in here (`HTTPException`, an alias, a subclass)."""
         names = {"HTTPException", *self._http_exception_subclasses}
         return names | {local for local, b in self.imports.bindings.items() if b.qualname == HTTP_EXCEPTION}
+
+    @cached_property
+    def call_names_with_status(self) -> set[str]:
+        """Last names of the calls that can carry a status (besides names ending in "Response"):
+        HTTPException and its aliases and subclasses, Response aliases and subclasses, apps and
+        routers (their `responses=`), `include_router`."""
+        return (
+            self.http_exception_names
+            | self._response_aliases
+            | set(self._response_subclasses)
+            | self.app_class_names
+            | {"include_router"}
+        )
+
+    @cached_property
+    def app_class_names(self) -> set[str]:
+        """The last names a call creating an app or router can end in here."""
+        names = {qualname.rsplit(".", 1)[-1] for qualname in APP_CLASSES}
+        return names | {local for local, b in self.imports.bindings.items() if b.qualname in APP_CLASSES}
 
     @cached_property
     def _response_aliases(self) -> set[str]:
@@ -132,7 +151,7 @@ class ModuleModel:
     def is_http_exception(self, func: ast.AST) -> bool:
         """`HTTPException` (FastAPI's or Starlette's) or a class of this module derived from it."""
         last = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
-        if last not in self._http_exception_names:
+        if last not in self.http_exception_names:
             return False  # the quick test: most calls are not exceptions at all
         if self.qualname(func) == HTTP_EXCEPTION:
             return True
@@ -158,8 +177,8 @@ class ModuleModel:
         aliases = set(self.imports.local_names_for(STATUS_MODULE))
         if not aliases:
             return None
-        for name in self.index.derived("model.attribute-bases", _attribute_bases):
-            if name in aliases:
+        for name in sorted(aliases):
+            if self.index.uses_as_base(name):
                 return name
         return None
 
@@ -215,7 +234,7 @@ class ModuleModel:
                 route = self._route_from_decorator(dec, node)
                 if route:
                     self.routes.append(route)
-        for call in self.index.derived("model.add-api-route-calls", _add_api_route_calls):
+        for call in self.index.calls_named(("add_api_route",)):
             route = self._route_from_add_api_route(call)
             if route:
                 self.routes.append(route)
@@ -311,13 +330,3 @@ def _decorated_functions(part: dict) -> list:
         if any(isinstance(d, ast.Call) and isinstance(d.func, ast.Attribute) for d in f.decorator_list)
     ]
 
-
-def _add_api_route_calls(part: dict) -> list:
-    return [
-        c for c in part.get(ast.Call, ()) if isinstance(c.func, ast.Attribute) and c.func.attr == "add_api_route"
-    ]
-
-
-def _attribute_bases(part: dict) -> list:
-    """The names used as `name.attr` in the statement, each once, in order."""
-    return list(dict.fromkeys(n.value.id for n in part.get(ast.Attribute, ()) if isinstance(n.value, ast.Name)))

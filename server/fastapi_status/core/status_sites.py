@@ -112,7 +112,10 @@ def _status_sites(ctx: "Context") -> list[StatusSite]:
             sites += _responses_keys(route.responses.value)
         flow = ctx.flow(route.handler)
         sites += [StatusSite(a.value, "assignment") for a in flow.assignments]
-    for node in ctx.nodes(ast.Call):
+    # The calls that can carry a status, looked up by the last name of their callee.
+    names = model.call_names_with_status | {n for n in ctx.call_names() if n.endswith("Response")}
+    calls = sorted(ctx.calls_named(names), key=lambda c: (c.lineno, c.col_offset))
+    for node in calls:
         if id(node) in registrations:
             continue
         if model.is_http_exception(node.func):
@@ -137,6 +140,10 @@ def _responses_keys(value: ast.expr) -> list[StatusSite]:
 
 
 def _takes_responses(ctx: "Context", call: ast.Call) -> bool:
+    func = call.func
+    last = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+    if last not in ctx.model.app_class_names and last != "include_router":
+        return False  # the quick test: most calls are neither
     if ctx.model.qualname(call.func) in APP_CLASSES:
         return True
     return isinstance(call.func, ast.Attribute) and call.func.attr == "include_router"

@@ -203,7 +203,7 @@ class HttpExceptionSwallowed(Rule):
             if _may_raise_http(ctx, fn) and _function_raises_http(ctx, fn)
         }
         for node in ctx.nodes_of(*_TRY_TYPES):
-            if not helpers and not _may_raise_http(ctx, node):
+            if not _may_raise_http(ctx, node) and not _calls_helper(ctx, node, helpers):
                 continue  # nothing in it can raise an HTTPException
             raises = None
             for handler in node.handlers:
@@ -278,6 +278,22 @@ def _is_http_raise(ctx: Context, node: ast.AST) -> bool:
         return False
     exc = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
     return ctx.model.is_http_exception(exc)
+
+
+def _calls_helper(ctx: Context, node: ast.AST, helpers: dict) -> bool:
+    """Some call of a helper that raises an HTTPException lies within the lines of `node`."""
+    if not helpers:
+        return False
+    lines = ctx.memo(
+        "fst204.helper-call-lines",
+        lambda: sorted(c.lineno for c in ctx.model.index.calls_named(helpers) if isinstance(c.func, ast.Name)),
+    )
+    return _within(lines, node)
+
+
+def _within(lines: list[int], node: ast.AST) -> bool:
+    i = bisect.bisect_left(lines, node.lineno)  # type: ignore[attr-defined]
+    return i < len(lines) and lines[i] <= (node.end_lineno or node.lineno)  # type: ignore[attr-defined]
 
 
 def _may_raise_http(ctx: Context, node: ast.AST) -> bool:

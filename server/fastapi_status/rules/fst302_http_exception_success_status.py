@@ -81,7 +81,7 @@ class HttpExceptionSuccessStatus(Rule):
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         model = ctx.model
-        for node in ctx.nodes(ast.Call):
+        for node in ctx.calls_named(model.http_exception_names):
             if not model.is_http_exception(node.func):
                 continue
             code = raised_status(model, node)

@@ -109,7 +109,7 @@ class DeprecatedStatusConstant(Rule):
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         model = ctx.model
         index = model.index
-        candidates = [n for n in ctx.nodes(ast.Attribute) if n.attr in DEPRECATED_CONSTANTS]
+        candidates: list[ast.AST] = list(ctx.attributes_named(DEPRECATED_CONSTANTS))
         candidates += [n for n in ctx.nodes(ast.ImportFrom) if any(a.name in DEPRECATED_CONSTANTS for a in n.names)]
         if not candidates:
             return
