@@ -176,10 +176,15 @@ class ConfigFinder:
         self._by_parent: dict[str, Config] = {}  # the folder as written: no path work per file
         self._default = Config(root=self.cwd, path=None)
 
-    def for_file(self, file: Path) -> Config:
+    def for_file(self, file: Path | str) -> Config:
         if self._explicit:
             return self._explicit
-        parent = str(file.parent)
+        return self.for_directory(os.path.dirname(file) or ".")
+
+    def for_directory(self, parent: str) -> Config:
+        """The configuration for files in the folder `parent` (as written: cached by it)."""
+        if self._explicit:
+            return self._explicit
         config = self._by_parent.get(parent)
         if config is None:
             config = self._by_parent[parent] = self._for_dir(Path(real_dir(parent)))

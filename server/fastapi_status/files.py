@@ -23,30 +23,37 @@ def discover(paths: list[str], finder: ConfigFinder) -> tuple[list[Path], list[s
     that do not exist."""
     files: list[Path] = []
     errors: list[str] = []
-    seen: set[Path] = set()
+    seen: set[str] = set()
     for raw in paths:
         path = Path(raw)
         if not path.exists():
             errors.append(f"{raw}: No such file or directory")
             continue
         if path.is_file():
-            if real_path(path) not in seen:
-                seen.add(real_path(path))
+            key = str(real_path(path))
+            if key not in seen:
+                seen.add(key)
                 files.append(path)
             continue
+        # Strings, not Paths, in the loop: a large tree has tens of thousands of entries.
         for dirpath, dirnames, filenames in os.walk(path):
-            current = Path(dirpath)
             real = real_dir(dirpath)
+            config = finder.for_directory(dirpath)
             dirnames[:] = sorted(
-                d for d in dirnames
-                if d not in SKIP_DIRS and not d.endswith(".egg-info") and not finder.for_file(current / d / "x").is_excluded(current / d)
+                d
+                for d in dirnames
+                if d not in SKIP_DIRS
+                and not d.endswith(".egg-info")
+                and not (config.exclude and config.is_excluded(Path(dirpath, d)))
             )
             for name in sorted(filenames):
                 if not name.endswith(".py"):
                     continue
-                file = current / name
-                key = Path(real, name)
-                if key in seen or finder.for_file(file).is_excluded(file):
+                key = os.path.join(real, name)
+                if key in seen:
+                    continue
+                file = Path(os.path.join(dirpath, name))
+                if config.exclude and config.is_excluded(file):
                     continue
                 seen.add(key)
                 files.append(file)

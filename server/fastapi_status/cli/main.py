@@ -7,7 +7,6 @@ import difflib
 import gc
 import os
 import sys
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from fastapi_status import __version__
@@ -170,13 +169,32 @@ def run_check(args: argparse.Namespace) -> int:
     pending = []
     keys: dict[int, str] = {}
     sizes: dict[int, int] = {}
+    stats: dict[int, tuple[str, os.stat_result, str]] = {}
+    settings_keys: dict[int, str] = {}
+    cwd = os.getcwd()
     for i, (file, settings) in enumerate(jobs):
+        if cache is not None:
+            skey = settings_keys.get(id(settings))
+            if skey is None:
+                skey = settings_keys[id(settings)] = Cache.settings_key(settings, with_edits)
+            try:
+                stat = os.stat(file)
+            except OSError:
+                stat = None
+            if stat is not None:
+                stats[i] = (os.path.join(cwd, file), stat, skey)
+                known = cache.by_stat(*stats[i])
+                if known is not None:
+                    reports[i] = FileReport(display_path(file) if known else str(file), known)
+                    continue
         try:
             data = file.read_bytes()
         except OSError:
             data = None  # the worker reports it
         if data is not None and not mentions_framework(data):
-            reports[i] = FileReport(str(file))  # cannot have a finding: not parsed, not cached
+            reports[i] = FileReport(str(file))  # cannot have a finding: not parsed
+            if i in stats:
+                cache.remember(*stats[i], [])  # type: ignore[union-attr]
             continue
         display = display_path(file)
         if data is not None:
@@ -186,12 +204,16 @@ def run_check(args: argparse.Namespace) -> int:
                 hit = cache.get(keys[i])
                 if hit is not None:
                     reports[i] = FileReport(display, hit)
+                    if i in stats:
+                        cache.remember(*stats[i], hit)
                     continue
         pending.append((i, (str(file), display, settings, mode, args.unsafe_fixes, with_edits)))
 
     if len(pending) > PARALLEL_THRESHOLD and (os.cpu_count() or 1) > 1:
         # Largest files first, one at a time: the big ones do not end up last on one core.
         order = sorted(range(len(pending)), key=lambda k: -sizes.get(pending[k][0], 0))
+        from concurrent.futures import ProcessPoolExecutor  # only when there is work to share
+
         with ProcessPoolExecutor() as pool:
             ordered = list(pool.map(_process_packed, [pending[k][1] for k in order], chunksize=1))
         results = [None] * len(pending)
@@ -203,6 +225,10 @@ def run_check(args: argparse.Namespace) -> int:
         reports[i] = report
         if cache is not None and i in keys and not report.errors:
             cache.put(keys[i], report.records)
+            if i in stats:
+                cache.remember(*stats[i], report.records)
+    if cache is not None:
+        cache.save()
 
     done = [r for r in reports if r is not None]
     for report in done:
