@@ -172,7 +172,7 @@ class ConfigFinder:
     def __init__(self, explicit: Path | None = None, cwd: Path | None = None) -> None:
         self.cwd = (cwd or Path.cwd()).resolve()
         self._explicit = load(explicit) if explicit else None
-        self._by_dir: dict[Path, Config] = {}
+        self._by_dir: dict[str, Config] = {}  # real folder -> its configuration
         self._by_parent: dict[str, Config] = {}  # the folder as written: no path work per file
         self._default = Config(root=self.cwd, path=None)
 
@@ -187,18 +187,21 @@ class ConfigFinder:
             return self._explicit
         config = self._by_parent.get(parent)
         if config is None:
-            config = self._by_parent[parent] = self._for_dir(Path(real_dir(parent)))
+            config = self._by_parent[parent] = self._for_dir(real_dir(parent))
         return config
 
-    def _for_dir(self, directory: Path) -> Config:
-        if directory in self._by_dir:
-            return self._by_dir[directory]
-        candidate = directory / "pyproject.toml"
+    def _for_dir(self, directory: str) -> Config:
+        found = self._by_dir.get(directory)
+        if found is not None:
+            return found
+        candidate = os.path.join(directory, "pyproject.toml")
         config = None
-        if candidate.is_file() and _has_section(candidate):
-            config = load(candidate)
-        elif directory.parent != directory:
-            config = self._for_dir(directory.parent)
+        if os.path.isfile(candidate) and _has_section(Path(candidate)):
+            config = load(Path(candidate))
+        else:
+            parent = os.path.dirname(directory)
+            if parent != directory:
+                config = self._for_dir(parent)
         config = config or self._default
         self._by_dir[directory] = config
         return config
@@ -207,7 +210,7 @@ class ConfigFinder:
     def stamps(self) -> dict[Path, int | None]:
         """The modification time of every pyproject.toml this finder looked at (None: absent),
         so a long-running user (the language server) can tell when its cache went stale."""
-        return {d / "pyproject.toml": modified_ns(d / "pyproject.toml") for d in list(self._by_dir)}
+        return {Path(d, "pyproject.toml"): modified_ns(Path(d, "pyproject.toml")) for d in list(self._by_dir)}
 
 
 def modified_ns(path: Path) -> int | None:

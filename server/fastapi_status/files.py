@@ -36,8 +36,10 @@ def discover(paths: list[str], finder: ConfigFinder) -> tuple[list[Path], list[s
                 files.append(path)
             continue
         # Strings, not Paths, in the loop: a large tree has tens of thousands of entries.
+        reals = {str(path): real_dir(str(path))}
         for dirpath, dirnames, filenames in os.walk(path):
-            real = real_dir(dirpath)
+            # os.walk does not enter symlinked folders: below a real folder, every folder is real.
+            real = reals.pop(dirpath, None) or real_dir(dirpath)
             config = finder.for_directory(dirpath)
             dirnames[:] = sorted(
                 d
@@ -46,6 +48,8 @@ def discover(paths: list[str], finder: ConfigFinder) -> tuple[list[Path], list[s
                 and not d.endswith(".egg-info")
                 and not (config.exclude and config.is_excluded(Path(dirpath, d)))
             )
+            for d in dirnames:
+                reals[os.path.join(dirpath, d)] = os.path.join(real, d)
             for name in sorted(filenames):
                 if not name.endswith(".py"):
                     continue
