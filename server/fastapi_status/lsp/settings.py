@@ -61,20 +61,17 @@ class ClientSettings:
                     out.severity[code.upper()] = Severity(str(level).lower())
                 except ValueError:
                     problems.append(f"fastapiStatus.severity.{code}: {level!r} is not error, warning, info or hint")
-        style = raw.get("statusStyle")
-        if style is not None:
-            if style in STATUS_STYLES:
-                out.status_style = style
-            else:
-                problems.append(f"fastapiStatus.statusStyle must be one of {', '.join(STATUS_STYLES)}")
+        def choice(key: str, allowed: tuple[str, ...]) -> str | None:
+            value = raw.get(key)
+            if value is None or value in allowed:
+                return value
+            problems.append(f"fastapiStatus.{key} must be one of {', '.join(allowed)}")
+            return None
+
+        out.status_style = choice("statusStyle", STATUS_STYLES)
         if isinstance(raw.get("inlayHints"), bool):
             out.inlay_hints = raw["inlayHints"]
-        scope = raw.get("scope")
-        if scope is not None:
-            if scope in SCOPES:
-                out.scope = scope
-            else:
-                problems.append(f"fastapiStatus.scope must be one of {', '.join(SCOPES)}")
+        out.scope = choice("scope", SCOPES) or out.scope
         debounce = raw.get("debounce")
         if isinstance(debounce, int) and debounce >= 0:
             out.debounce_ms = debounce
