@@ -9,7 +9,6 @@ A file modified within a second of the manifest's writing is not trusted by its 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import time
@@ -92,6 +91,8 @@ class Cache:
     # -- by content ----------------------------------------------------------------------------
 
     def key(self, data: bytes, settings: Settings, with_edits: bool) -> str:
+        import hashlib  # only when a file's content must be looked up
+
         h = hashlib.sha256()
         h.update(f"{__version__}|{sorted(settings.select)}|{settings.status_style}|{with_edits}|".encode())
         h.update(data)

@@ -18,6 +18,7 @@ import ast
 import re
 from dataclasses import dataclass
 
+from fastapi_status.core.text import lazy_pattern
 from fastapi_status.core.model import FunctionNode, ModuleModel, kwarg
 
 JSON_RESPONSES = {
@@ -44,7 +45,7 @@ _EMPTY_TEXTS = {"", "none", "null", "n/a", "na", "false", "ok", "no", "0", "-"}
 # Failure wording. Each alternative is matched on word boundaries; "failed"/"expired" only as a
 # verb or at the end ("Login failed", "Failed to save", "Token expired"), not as an adjective
 # ("failed jobs retried", "expired sessions purged").
-_FAILURE = re.compile(
+_FAILURE = lazy_pattern(
     r"\b(?:"
     r"not (?:be |been )?found|wasn'?t found|does ?n[o']t exist|do ?n[o']t exist|no longer exists?|no such|"
     r"invalid|not valid|unauthori[sz]ed|not authori[sz]ed|not authenticated|unauthenticated|forbidden|"
@@ -59,7 +60,7 @@ _FAILURE = re.compile(
     r")\b",
     re.IGNORECASE,
 )
-_SUCCESS = re.compile(
+_SUCCESS = lazy_pattern(
     r"\b(?:success(?:ful(?:ly)?)?|succeeded|ok|okay|deleted|removed|created|updated|saved|cleared|purged|"
     r"resolved|fixed|dismissed|acknowledged|invalidated|logged|recorded|reported|sent|queued|scheduled|"
     r"completed|finished|done|processed|retried|restored|revoked|accepted|received|stored|submitted|uploaded|"
@@ -67,31 +68,31 @@ _SUCCESS = re.compile(
     re.IGNORECASE,
 )
 _NEGATORS = {"no", "not", "nothing", "none", "never", "without", "zero", "0", "non", "nobody"}
-_CONDITIONAL = re.compile(r"\b(?:if|when|whether|unless|in case)\b", re.IGNORECASE)
+_CONDITIONAL = lazy_pattern(r"\b(?:if|when|whether|unless|in case)\b", re.IGNORECASE)
 _PLACEHOLDER = "\u2026"  # stands for an f-string's `{…}` in the text we read
-_COUNTED = re.compile(r"^(?:errors?|failures?|failed|missing|invalid)$", re.IGNORECASE)
+_COUNTED = lazy_pattern(r"^(?:errors?|failures?|failed|missing|invalid)$", re.IGNORECASE)
 
 _HINTS: tuple[tuple[re.Pattern[str], int], ...] = (
-    (re.compile(r"not (?:be |been )?found|wasn'?t found|does ?n[o']t exist|do ?n[o']t exist|no such|"
+    (lazy_pattern(r"not (?:be |been )?found|wasn'?t found|does ?n[o']t exist|do ?n[o']t exist|no such|"
                 r"no longer exists?", re.I), 404),
-    (re.compile(r"unauthori[sz]ed|not authenticated|unauthenticated|credential|(?:invalid|missing|bad) "
+    (lazy_pattern(r"unauthori[sz]ed|not authenticated|unauthenticated|credential|(?:invalid|missing|bad) "
                 r"(?:api[ _-]?key|token|jwt)|(?:incorrect|wrong|invalid|bad) (?:username|password|login)|"
                 r"(?:token|session|jwt|signature) (?:has |is )?expired|log ?in required|not logged in", re.I), 401),
-    (re.compile(r"forbidden|permission|not allowed|access denied|not permitted|not authori[sz]ed|denied", re.I), 403),
-    (re.compile(r"already (?:exists?|registered|taken|in use)|conflict|duplicate", re.I), 409),
-    (re.compile(r"too many requests|rate limit", re.I), 429),
-    (re.compile(r"invalid|not valid|required|missing|bad request|incorrect|not supported|unsupported|"
+    (lazy_pattern(r"forbidden|permission|not allowed|access denied|not permitted|not authori[sz]ed|denied", re.I), 403),
+    (lazy_pattern(r"already (?:exists?|registered|taken|in use)|conflict|duplicate", re.I), 409),
+    (lazy_pattern(r"too many requests|rate limit", re.I), 429),
+    (lazy_pattern(r"invalid|not valid|required|missing|bad request|incorrect|not supported|unsupported|"
                 r"expired|wrong", re.I), 400),
 )
 # The status an exception type stands for, by (part of) its name, checked in order. Only names
 # that say it plainly: a `ValueError` or `KeyError` is as often the server's own bug as the client's.
 _EXCEPTION_HINTS: tuple[tuple[re.Pattern[str], int], ...] = (
-    (re.compile(r"NotFound|DoesNotExist|NoResultFound", re.I), 404),
-    (re.compile(r"Unauthori[sz]ed|AuthenticationError|InvalidToken|ExpiredSignature", re.I), 401),
-    (re.compile(r"^PermissionError$|Forbidden|PermissionDenied|AccessDenied", re.I), 403),
-    (re.compile(r"IntegrityError|Conflict|AlreadyExists|Duplicate|UniqueViolation", re.I), 409),
-    (re.compile(r"ValidationError", re.I), 422),
-    (re.compile(r"Timeout", re.I), 504),
+    (lazy_pattern(r"NotFound|DoesNotExist|NoResultFound", re.I), 404),
+    (lazy_pattern(r"Unauthori[sz]ed|AuthenticationError|InvalidToken|ExpiredSignature", re.I), 401),
+    (lazy_pattern(r"^PermissionError$|Forbidden|PermissionDenied|AccessDenied", re.I), 403),
+    (lazy_pattern(r"IntegrityError|Conflict|AlreadyExists|Duplicate|UniqueViolation", re.I), 409),
+    (lazy_pattern(r"ValidationError", re.I), 422),
+    (lazy_pattern(r"Timeout", re.I), 504),
 )
 
 
@@ -467,8 +468,8 @@ ACKNOWLEDGE_WORDS = {"webhook", "webhooks", "hook", "hooks", "ipn", "slack", "te
                      "stripe", "paypal", "graphql", "jsonrpc", "rpc"}
 
 
-_WEBHOOK_NAME = re.compile(r"web_?hook", re.IGNORECASE)
-_SIGNATURE_HEADER = re.compile(r"^[\w-]*signature[\w-]*$", re.IGNORECASE)
+_WEBHOOK_NAME = lazy_pattern(r"web_?hook", re.IGNORECASE)
+_SIGNATURE_HEADER = lazy_pattern(r"^[\w-]*signature[\w-]*$", re.IGNORECASE)
 
 
 def receives_webhooks(handler: FunctionNode) -> bool:

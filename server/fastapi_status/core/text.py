@@ -38,3 +38,20 @@ def byte_col_to_char(line: str, byte_col: int) -> int:
     if line.isascii():
         return byte_col
     return len(line.encode("utf-8")[:byte_col].decode("utf-8", errors="ignore"))
+
+
+class lazy_pattern:  # noqa: N801 (used like re.compile)
+    """`re.compile`, done on first use: the rules hold many patterns, and a check that never
+    reads a payload should not pay for compiling them at start-up."""
+
+    __slots__ = ("_args", "_compiled")
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self._args = (pattern, flags)
+        self._compiled: re.Pattern[str] | None = None
+
+    def __getattr__(self, name: str):
+        if self._compiled is None:
+            self._compiled = re.compile(*self._args)
+        return getattr(self._compiled, name)
+

@@ -9,7 +9,6 @@ Fix safety); `docs/rules.md` and `fastapi-status rule CODE` are generated from i
 
 from __future__ import annotations
 
-import inspect
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, Iterable
 
@@ -47,4 +46,6 @@ class Rule:
     @classmethod
     def documentation(cls) -> str:
         """The rule's docs (markdown, ruff's sections), from the class docstring."""
+        import inspect  # only when docs are asked for
+
         return inspect.cleandoc(cls.__doc__ or "")
