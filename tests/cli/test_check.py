@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 from pathlib import Path
 
 CREATE = "from fastapi import APIRouter\nrouter = APIRouter()\n@router.post('/items')\ndef create_item():\n    return {}\n"
@@ -160,3 +161,29 @@ def test_large_file(tmp_path, cli):
     assert len((tmp_path / "big.py").read_text().splitlines()) > 50000
     r = cli("check", "--no-cache", cwd=tmp_path)
     assert r.stdout.count("FST101") == 1
+
+
+def test_cache_trusts_an_old_time_stamp_and_checks_a_recent_one(tmp_path, cli):
+    """The manifest serves a file unchanged since well before the last run by its size and time
+    stamp alone; a file changed within a second of the last run is read again, even when its
+    size and time stamp look the same (a fast edit that keeps the size)."""
+    target = tmp_path / "a.py"
+    target.write_text(CREATE)
+    old = target.stat().st_mtime - 3600
+    os.utime(target, (old, old))
+    assert json.loads(cli("check", "--format", "json", cwd=tmp_path).stdout)[0]["code"] == "FST101"
+    # Same size, same (old) time stamp, new content: served from the manifest, as ruff does.
+    target.write_text(CREATE.replace("post", "edit"))
+    os.utime(target, (old, old))
+    assert json.loads(cli("check", "--format", "json", cwd=tmp_path).stdout)[0]["code"] == "FST101"
+    # A recent change with the same size: read again, whatever the time stamp says.
+    recent = (tmp_path / "b.py")
+    recent.write_text(CREATE)
+    cli("check", "--format", "json", cwd=tmp_path)
+    stamp = recent.stat().st_mtime_ns
+    recent.write_text(CREATE.replace("post", "edit"))
+    os.utime(recent, ns=(stamp, stamp))
+    found = json.loads(cli("check", "--format", "json", cwd=tmp_path).stdout)
+    codes = {os.path.basename(d["filename"]): d["code"] for d in found}
+    assert "b.py" not in codes  # `@router.edit` is no route: the change was seen
+    assert codes == {"a.py": "FST101"}
