@@ -49,8 +49,8 @@ def analyze_edit(previous: Analysis, source: str, first_line: int, last_line: in
 
 def _try_statement(previous: Analysis, source: str, first: int, last: int, settings: Settings) -> Analysis | None:
     old = previous.context
-    if old is None or not previous.parsed or old.settings != settings:
-        return None
+    if old is None or not previous.parsed or old.settings != settings or previous.errors:
+        return None  # (a rule that failed had all its results dropped: run it on everything)
     lines = _edited_lines(previous, source, first, last)
     if lines is None:
         return None
