@@ -30,15 +30,15 @@ _Call, _Attribute, _Name = ast.Call, ast.Attribute, ast.Name
 # Fields that never hold a node worth indexing: names and numbers, Load/Store/Del markers,
 # operators (`+`, `==`), and a constant's Python value.
 _LEAF_FIELDS = {"ctx", "id", "attr", "arg", "name", "module", "level", "type_comment", "kind", "conversion",
-                "is_async", "op", "ops", "tag"}
+                "is_async", "op", "ops", "tag", "asname", "rest", "kwd_attrs", "simple", "lineno"}
 _CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
 def _child_fields(kind: type) -> tuple[str, ...]:
-    if kind is ast.Constant:
+    if not issubclass(kind, _AST) or kind is ast.Constant:
         return ()
-    if kind in (ast.Global, ast.Nonlocal):
-        return ()  # lists of plain names
+    if kind in (ast.Global, ast.Nonlocal, ast.MatchSingleton):
+        return ()  # plain names, or a constant
     return tuple(name for name in kind._fields if name not in _LEAF_FIELDS)
 
 
@@ -85,12 +85,13 @@ def index_nodes(root: ast.AST) -> Part:
         if fields is None:
             fields = child_fields[kind] = _child_fields(kind)
         for name in fields:
+            # The fields left hold a node, None, or a list of nodes (and None: a `**x` in a dict).
             value = getattr(node, name, None)
             if value.__class__ is list:
                 for item in value:
-                    if isinstance(item, _AST):
+                    if item is not None:
                         push(item)
-            elif isinstance(value, _AST):
+            elif value is not None:
                 push(value)
     by_type[CALLS_BY_NAME] = calls  # type: ignore[index]
     by_type[ATTRIBUTES_BY_NAME] = attributes  # type: ignore[index]
