@@ -42,6 +42,23 @@ def _child_fields(kind: type) -> tuple[str, ...]:
     return tuple(name for name in kind._fields if name not in _LEAF_FIELDS)
 
 
+def children(node: ast.AST) -> list[ast.AST]:
+    """The child nodes of `node` that can matter (like `ast.iter_child_nodes`, without the
+    Load/Store markers and operators), in field order."""
+    kind = node.__class__
+    fields = _CHILD_FIELDS.get(kind)
+    if fields is None:
+        fields = _CHILD_FIELDS[kind] = _child_fields(kind)
+    out: list[ast.AST] = []
+    for name in fields:
+        value = getattr(node, name, None)
+        if value.__class__ is list:
+            out.extend(item for item in value if item is not None)
+        elif value is not None:
+            out.append(value)
+    return out
+
+
 def index_nodes(root: ast.AST) -> Part:
     """`root` and every node below it, by type, breadth-first (the order of `ast.walk`); calls
     also by the last name of what they call (`HTTPException` in `fastapi.HTTPException(...)`)

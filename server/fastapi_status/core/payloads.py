@@ -18,6 +18,7 @@ import ast
 import re
 from dataclasses import dataclass
 
+from fastapi_status.core.index import children
 from fastapi_status.core.text import lazy_pattern
 from fastapi_status.core.model import FunctionNode, ModuleModel, kwarg
 
@@ -274,7 +275,7 @@ def _walk_own(handler: FunctionNode) -> list[ast.AST]:
     while stack:
         node = stack.pop()
         nodes.append(node)
-        for child in ast.iter_child_nodes(node):
+        for child in children(node):
             if not isinstance(child, _NESTED_SCOPES):
                 stack.append(child)
     setattr(handler, _OWN, nodes)

@@ -7,6 +7,7 @@ from typing import Iterable, Iterator
 
 from fastapi_status.core.callees import module_functions
 from fastapi_status.core.context import Context
+from fastapi_status.core.index import children
 from fastapi_status.core.diagnostics import (
     Applicability,
     Diagnostic,
@@ -260,10 +261,10 @@ def _walk_body(stmts: list[ast.stmt]) -> Iterator[ast.AST]:
         yield node
         if isinstance(node, ast.Try):
             inner_catches = any(_is_broad(h) or _names_http(h) for h in node.handlers)
-            children = ([] if inner_catches else node.body) + node.handlers + node.orelse + node.finalbody
-            stack.extend(reversed(children))
+            parts = ([] if inner_catches else node.body) + node.handlers + node.orelse + node.finalbody
+            stack.extend(reversed(parts))
         else:
-            stack.extend(reversed(list(ast.iter_child_nodes(node))))
+            stack.extend(reversed(children(node)))
 
 
 def _names_http(handler: ast.ExceptHandler) -> bool:
