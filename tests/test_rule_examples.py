@@ -58,3 +58,11 @@ def test_every_rule_has_examples_and_docs():
         doc = rule.documentation()
         for section in ("## What it does", "## Why is this bad?", "## Example", "## Use instead", "## Fix safety"):
             assert section in doc, (rule.code, section)
+
+
+def test_the_code_table_matches_the_rules():
+    """`rules.CODES` (what selection reads without importing a rule) is the rules' own codes and
+    defaults."""
+    from fastapi_status.rules import ALL_RULES, CODES
+
+    assert CODES == {r.code: r.default_enabled for r in ALL_RULES}

@@ -17,7 +17,7 @@ from fastapi_status.config import ConfigError, ConfigFinder, Overrides, check_se
 from fastapi_status.core.analyze import Settings, analyze
 from fastapi_status.core.fix_all import fix_source
 from fastapi_status.files import ReadError, decode, discover, display_path, mentions_framework
-from fastapi_status.rules import ALL_RULES, SYNTAX_ERROR_CODE, get_rule
+from fastapi_status.rules import SYNTAX_ERROR_CODE, all_rules, get_rule
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_ERROR = 0, 1, 2
 PARALLEL_THRESHOLD = 32  # files to analyse before a process pool pays for itself
@@ -82,8 +82,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def run_rule(args: argparse.Namespace) -> int:
     if args.all:
-        width = max(len(r.name) for r in ALL_RULES)
-        for r in ALL_RULES:
+        width = max(len(r.name) for r in all_rules())
+        for r in all_rules():
             state = "on " if r.default_enabled else "off"
             fix = "fix" if r.fix_summary else "   "
             print(f"{r.code}  {r.name:<{width}}  {state}  {fix}  {r.summary}")

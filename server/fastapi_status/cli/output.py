@@ -10,7 +10,7 @@ from typing import TextIO
 from fastapi_status import __version__
 from fastapi_status.cli.records import FileReport
 from fastapi_status.core.diagnostics import DOCS_URL
-from fastapi_status.rules import ALL_RULES
+from fastapi_status.rules import all_rules
 
 FORMATS = ("text", "json", "sarif", "github")
 
@@ -77,7 +77,7 @@ def _sarif(reports: list[FileReport], out: TextIO) -> None:
             "defaultConfiguration": {"level": _SARIF_LEVEL[rule.severity.value]},
             "properties": {"tags": ["fastapi", "http-status"]},
         }
-        for rule in ALL_RULES
+        for rule in all_rules()
     ]
     rules.append(
         {

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Literal
 
 from fastapi_status.core.diagnostics import Diagnostic, Edit, Position, Range, Severity
 from fastapi_status.core.text import split_lines
-from fastapi_status.rules import ALL_RULES, SYNTAX_ERROR_CODE, default_selection
+from fastapi_status.rules import SYNTAX_ERROR_CODE, all_rules, default_selection
 
 if TYPE_CHECKING:
     from fastapi_status.core.context import Context
@@ -120,7 +120,7 @@ def run_rules(ctx: "Context") -> tuple[list[Diagnostic], list[tuple[str, str]]]:
     diagnostics: list[Diagnostic] = []
     errors: list[tuple[str, str]] = []
     if ctx.model.mentions_framework:
-        for rule_cls in ALL_RULES:
+        for rule_cls in all_rules():
             if rule_cls.code not in ctx.settings.select:
                 continue
             try:
