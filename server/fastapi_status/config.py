@@ -48,8 +48,17 @@ class Config:
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
     exclude: list[str] = field(default_factory=list)
     status_style: str = "auto"
+    _settings: dict = field(default_factory=dict, repr=False, compare=False)
 
     def settings_for(self, file: Path, overrides: Overrides) -> Settings:
+        if not self.per_file_ignores:  # the same for every file: one Settings object, reused
+            cached = self._settings.get(id(overrides))
+            if cached is None or cached[0] is not overrides:
+                cached = self._settings[id(overrides)] = (overrides, self._settings_for(file, overrides))
+            return cached[1]
+        return self._settings_for(file, overrides)
+
+    def _settings_for(self, file: Path, overrides: Overrides) -> Settings:
         select = overrides.select if overrides.select is not None else self.select
         ignore = [*self.ignore, *overrides.ignore]
         if self.per_file_ignores:
@@ -181,13 +190,14 @@ class ConfigFinder:
             return self._explicit
         return self.for_directory(os.path.dirname(file) or ".")
 
-    def for_directory(self, parent: str) -> Config:
-        """The configuration for files in the folder `parent` (as written: cached by it)."""
+    def for_directory(self, parent: str, real: str | None = None) -> Config:
+        """The configuration for files in the folder `parent` (as written: cached by it);
+        `real` is its real path when the caller knows it."""
         if self._explicit:
             return self._explicit
         config = self._by_parent.get(parent)
         if config is None:
-            config = self._by_parent[parent] = self._for_dir(real_dir(parent))
+            config = self._by_parent[parent] = self._for_dir(real or real_dir(parent))
         return config
 
     def _for_dir(self, directory: str) -> Config:

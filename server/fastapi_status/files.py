@@ -37,10 +37,13 @@ def discover(paths: list[str], finder: ConfigFinder) -> tuple[list[Path], list[s
             continue
         # Strings, not Paths, in the loop: a large tree has tens of thousands of entries.
         reals = {str(path): real_dir(str(path))}
+        sep = os.sep
         for dirpath, dirnames, filenames in os.walk(path):
             # os.walk does not enter symlinked folders: below a real folder, every folder is real.
             real = reals.pop(dirpath, None) or real_dir(dirpath)
-            config = finder.for_directory(dirpath)
+            config = finder.for_directory(dirpath, real)
+            prefix = dirpath if dirpath.endswith(sep) else dirpath + sep
+            real_prefix = real if real.endswith(sep) else real + sep
             dirnames[:] = sorted(
                 d
                 for d in dirnames
@@ -49,14 +52,14 @@ def discover(paths: list[str], finder: ConfigFinder) -> tuple[list[Path], list[s
                 and not (config.exclude and config.is_excluded(Path(dirpath, d)))
             )
             for d in dirnames:
-                reals[os.path.join(dirpath, d)] = os.path.join(real, d)
+                reals[prefix + d] = real_prefix + d
             for name in sorted(filenames):
                 if not name.endswith(".py"):
                     continue
-                key = os.path.join(real, name)
+                key = real_prefix + name
                 if key in seen:
                     continue
-                file = Path(os.path.join(dirpath, name))
+                file = Path(prefix + name)
                 if config.exclude and config.is_excluded(file):
                     continue
                 seen.add(key)
