@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from fastapi_status.core.diagnostics import Diagnostic, Edit, Position, Range, Severity
-from fastapi_status.core.text import split_lines
+from fastapi_status.core.text import parse_quietly, split_lines
 from fastapi_status.rules import SYNTAX_ERROR_CODE, all_rules, default_selection
 
 if TYPE_CHECKING:
@@ -92,7 +92,7 @@ def analyze(source: str, settings: Settings | None = None, tree: ast.Module | No
     with collector_paused():
         if tree is None:
             try:
-                tree = ast.parse(source)
+                tree = parse_quietly(source)  # type: ignore[assignment]
             except (SyntaxError, ValueError) as exc:
                 return Analysis([syntax_error_diagnostic(exc, source)], parsed=False)
         ctx = Context(source, tree, settings)

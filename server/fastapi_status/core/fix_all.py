@@ -3,10 +3,9 @@ does not overlap another, re-check, repeat."""
 
 from __future__ import annotations
 
-import ast
-
 from fastapi_status.core.analyze import Analysis, Settings, analyze
 from fastapi_status.core.diagnostics import Diagnostic, Edit, Fix, apply_edits
+from fastapi_status.core.text import parse_quietly
 
 MAX_ROUNDS = 20
 
@@ -41,7 +40,7 @@ def fix_source(source: str, settings: Settings, unsafe: bool) -> tuple[str, int,
             break
         candidate = apply_edits(source, taken)
         try:
-            ast.parse(candidate)
+            parse_quietly(candidate)
         except (SyntaxError, ValueError) as exc:
             codes = sorted({d.code for d in result.diagnostics})
             errors.append(f"a fix for {', '.join(codes)} produced code that does not parse ({exc}); the file was left as it was")

@@ -32,7 +32,7 @@ from fastapi_status.core.context import Context
 from fastapi_status.core.diagnostics import Diagnostic
 from fastapi_status.core.model import ModuleModel, statement_first_line
 from fastapi_status.core.statuses import DEPRECATED_CONSTANTS
-from fastapi_status.core.text import line_starts, split_lines
+from fastapi_status.core.text import line_starts, parse_quietly, split_lines
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _TRIES = (ast.Try, ast.TryStar) if hasattr(ast, "TryStar") else (ast.Try,)
@@ -63,7 +63,7 @@ def _try_statement(previous: Analysis, source: str, first: int, last: int, setti
     if not (start <= first and last <= end) or not isinstance(old_stmt, _FUNCTIONS):
         return None
     try:
-        parsed = ast.parse("".join(lines[start - 1 : end]))
+        parsed = parse_quietly("".join(lines[start - 1 : end]))
     except (SyntaxError, ValueError):
         return None  # the full analysis reports it
     if len(parsed.body) != 1 or not isinstance(parsed.body[0], _FUNCTIONS) or parsed.body[0].name != old_stmt.name:

@@ -19,8 +19,8 @@ import re
 from dataclasses import dataclass
 
 from fastapi_status.core.index import children
-from fastapi_status.core.text import lazy_pattern
 from fastapi_status.core.model import FunctionNode, ModuleModel, kwarg
+from fastapi_status.core.text import lazy_pattern
 
 JSON_RESPONSES = {
     "fastapi.responses.JSONResponse",

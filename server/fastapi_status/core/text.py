@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 import re
+import warnings
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
@@ -54,4 +56,12 @@ class lazy_pattern:  # noqa: N801 (used like re.compile)
         if self._compiled is None:
             self._compiled = re.compile(*self._args)
         return getattr(self._compiled, name)
+
+
+def parse_quietly(source: str | bytes, mode: str = "exec") -> ast.AST:
+    """`ast.parse` without the warnings CPython emits about the user's code (an invalid escape
+    such as "\\d" in a string): they are not ours to print."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ast.parse(source, mode=mode)
 

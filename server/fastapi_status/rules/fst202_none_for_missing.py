@@ -9,6 +9,7 @@ from fastapi_status.core.flow import ReturnSite
 from fastapi_status.core.model import FunctionNode, Route
 from fastapi_status.core.payloads import JSON_RESPONSES, response_handed_off
 from fastapi_status.core.statuses import body_allowed, describe
+from fastapi_status.core.text import parse_quietly
 from fastapi_status.core.values import Kind
 from fastapi_status.fixes.raise_http import raise_instead_fix, string_literal
 from fastapi_status.rules.base import Invalid, Rule
@@ -264,7 +265,7 @@ def _admits_none(ctx: Context, node: ast.expr, depth: int = 0) -> bool:
             return True
         if isinstance(node.value, str):
             try:
-                parsed = ast.parse(node.value, mode="eval").body
+                parsed = parse_quietly(node.value, mode="eval").body
             except SyntaxError:
                 return True  # unreadable: assume it may
             return _admits_none(ctx, parsed, depth + 1)

@@ -7,7 +7,6 @@ from typing import Iterable, Iterator
 
 from fastapi_status.core.callees import module_functions
 from fastapi_status.core.context import Context
-from fastapi_status.core.index import children
 from fastapi_status.core.diagnostics import (
     Applicability,
     Diagnostic,
@@ -16,6 +15,7 @@ from fastapi_status.core.diagnostics import (
     Position,
     Range,
 )
+from fastapi_status.core.index import children
 from fastapi_status.core.model import HTTP_EXCEPTION
 from fastapi_status.core.status_sites import raised_status
 from fastapi_status.core.statuses import describe
