@@ -10,7 +10,6 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from fastapi_status.core.index import module_level_first
 from fastapi_status.core.model import FunctionNode
 
 if TYPE_CHECKING:
@@ -28,7 +27,7 @@ def _collect(ctx: "Context") -> dict[str, FunctionNode]:
     for cls in ctx.model.index.of(ast.ClassDef):
         methods |= {id(s) for s in cls.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
     found: dict[str, FunctionNode] = {}
-    for node in module_level_first(ctx.model.index.functions(), ctx.tree):
+    for node in ctx.model.function_nodes:
         if id(node) not in methods:
             if ctx.model.imports.lookup(node.name) is None:
                 found.setdefault(node.name, node)

@@ -13,7 +13,6 @@ in statement order, breadth-first within each statement.
 from __future__ import annotations
 
 import ast
-from collections import deque
 from typing import TypeVar
 
 N = TypeVar("N", bound=ast.AST)
@@ -69,10 +68,9 @@ def index_nodes(root: ast.AST) -> Part:
     bases: dict[str, None] = {}  # names used as `name.attr`, in order
     get = by_type.get
     child_fields = _CHILD_FIELDS
-    queue = deque([root])
-    pop, push = queue.popleft, queue.append
-    while queue:
-        node = pop()
+    queue = [root]
+    push = queue.append
+    for node in queue:  # a list that grows while it is read: breadth-first, like ast.walk
         kind = node.__class__
         bucket = get(kind)
         if bucket is None:

@@ -78,6 +78,8 @@ class ModuleModel:
         self.mentions_framework = self.imports.imports_framework
         self.app_names: set[str] = set()
         self.functions: dict[str, FunctionNode] = {}
+        # Every def of the module, its own top-level ones first, then in source order.
+        self.function_nodes: list[FunctionNode] = []
         self.classes: dict[str, ast.ClassDef] = {}
         self.routes: list[Route] = []
         self._top_starts: list[int] = []
@@ -202,7 +204,8 @@ class ModuleModel:
         self._http_exception_subclasses: set[str] = set()
         self._response_subclasses: dict[str, str] = {}
         index = self.index
-        for fn in module_level_first(index.functions(), self.tree):
+        self.function_nodes = module_level_first(index.functions(), self.tree)
+        for fn in self.function_nodes:
             self.functions.setdefault(fn.name, fn)
         classes = module_level_first(index.of(ast.ClassDef), self.tree)
         for cls in classes:
