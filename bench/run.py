@@ -750,9 +750,7 @@ def measure_editing(corpus: Corpus, work: Path) -> dict[str, Any]:
         diagnostics = msg["params"]["diagnostics"]
         fix = measure_quick_fix(client, uri, diagnostics)
         hover = measure_hover(client, uri, hover_pos)
-        peak = client.peak_rss_mb()
-        if client.errors:
-            raise BenchError("the server logged errors:\n" + "\n".join(e[:2000] for e in client.errors[-3:]))
+        peak = peak_without_errors(client)
     finally:
         client.close()
     return {
@@ -771,6 +769,13 @@ def measure_editing(corpus: Corpus, work: Path) -> dict[str, Any]:
         **hover,
         "peak_rss_mb": peak,
     }
+
+
+def peak_without_errors(client) -> float:
+    """The server's peak memory so far; a BenchError if it logged errors (a broken measurement)."""
+    if client.errors:
+        raise BenchError("the server logged errors:\n" + "\n".join(e[:2000] for e in client.errors[-3:]))
+    return client.peak_rss_mb()
 
 
 def measure_quick_fix(client: LspClient, uri: str, diagnostics: list[dict[str, Any]]) -> dict[str, Any]:
@@ -847,9 +852,7 @@ def measure_workspace(corpus: Corpus, work: Path) -> dict[str, Any]:
             return value.get("kind") == "end"
 
         arrived, msg = client.wait_for(progress, T_WORKSPACE, "the end of the workspace check ($/progress end)")
-        peak = client.peak_rss_mb()
-        if client.errors:
-            raise BenchError("the server logged errors:\n" + "\n".join(e[:2000] for e in client.errors[-3:]))
+        peak = peak_without_errors(client)
     finally:
         client.close()
     return {

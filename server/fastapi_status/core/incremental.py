@@ -31,6 +31,7 @@ from fastapi_status.core.analyze import Analysis, Settings, analyze, collector_p
 from fastapi_status.core.context import Context
 from fastapi_status.core.diagnostics import Diagnostic
 from fastapi_status.core.model import ModuleModel, statement_first_line
+from fastapi_status.core.status_sites import ANSWERS_422, answers_422, status_sites
 from fastapi_status.core.statuses import DEPRECATED_CONSTANTS
 from fastapi_status.core.text import line_starts, parse_quietly, split_lines
 
@@ -93,7 +94,7 @@ def _try_statement(previous: Analysis, source: str, first: int, last: int, setti
         answering_422.add(position)
     else:
         answering_422.discard(position)
-    ctx.memo("fst20x.uses-422", lambda: bool(answering_422))
+    ctx.memo(ANSWERS_422, lambda: bool(answering_422))
     own, errors = run_rules(ctx)
 
     kept = [d for d in previous.diagnostics if not start <= d.range.start.line <= end]
@@ -200,24 +201,16 @@ def _statements_answering_422(analysis: Analysis) -> set[int]:
     """The top-level statements with a status site that answers 422 (computed once)."""
     found = analysis.facts.get("answering_422")
     if found is None:
-        from fastapi_status.core.status_sites import status_sites
-
         ctx = analysis.context
         assert ctx is not None
-        model = ctx.model
-        found = set()
-        for site in status_sites(ctx, whole_module=True):
-            if site.where in ("exception", "response", "assignment", "route") and model.status_of(site.expr) == 422:
-                found.add(_statement_position(model, site.expr.lineno))
-        found.discard(None)
-        analysis.facts["answering_422"] = found
+        positions = {
+            _statement_position(ctx.model, site.expr.lineno)
+            for site in status_sites(ctx, whole_module=True)
+            if answers_422(ctx.model, site)
+        }
+        found = analysis.facts["answering_422"] = {p for p in positions if p is not None}
     return found
 
 
 def _answers_422(ctx: Context) -> bool:
-    from fastapi_status.core.status_sites import status_sites
-
-    return any(
-        site.where in ("exception", "response", "assignment", "route") and ctx.model.status_of(site.expr) == 422
-        for site in status_sites(ctx)
-    )
+    return any(answers_422(ctx.model, site) for site in status_sites(ctx))

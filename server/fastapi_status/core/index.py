@@ -200,6 +200,18 @@ class NodeIndex:
         return self.of_types(ast.FunctionDef, ast.AsyncFunctionDef)  # type: ignore[return-value]
 
 
+def cached_on(node: ast.AST, key: str, compute):
+    """A fact about `node` that depends on nothing but its subtree, kept on the node itself:
+    computed once per tree, and still there after an edit elsewhere (the incremental analysis
+    shares unchanged statements' nodes between analyses)."""
+    attribute = "_fastapi_status_" + key
+    value = getattr(node, attribute, None)
+    if value is None:
+        value = compute()
+        setattr(node, attribute, value)
+    return value
+
+
 def module_level_first(nodes: list[N], tree: ast.Module) -> list[N]:
     """`nodes` with the module's own top-level statements first, then the rest in source order:
     where two definitions bind one name, the module-level one wins (as it did with `ast.walk`)."""

@@ -18,7 +18,7 @@ import ast
 import re
 from dataclasses import dataclass
 
-from fastapi_status.core.index import children
+from fastapi_status.core.index import cached_on, children
 from fastapi_status.core.model import FunctionNode, ModuleModel, kwarg
 from fastapi_status.core.text import lazy_pattern
 
@@ -261,15 +261,15 @@ def _targets(assign: ast.Assign | ast.AnnAssign) -> list[ast.expr]:
 
 
 _NESTED_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
-_OWN = "_fastapi_status_own_nodes"  # the list, cached on the function node for this analysis
 
 
 def _walk_own(handler: FunctionNode) -> list[ast.AST]:
     """The handler's nodes, not entering nested functions, lambdas or classes (computed once
     per function: several rules ask)."""
-    cached = getattr(handler, _OWN, None)
-    if cached is not None:
-        return cached
+    return cached_on(handler, "own_nodes", lambda: _own_nodes(handler))
+
+
+def _own_nodes(handler: FunctionNode) -> list[ast.AST]:
     nodes: list[ast.AST] = []
     stack: list[ast.AST] = list(handler.body)
     while stack:
@@ -278,7 +278,6 @@ def _walk_own(handler: FunctionNode) -> list[ast.AST]:
         for child in children(node):
             if not isinstance(child, _NESTED_SCOPES):
                 stack.append(child)
-    setattr(handler, _OWN, nodes)
     return nodes
 
 
@@ -477,14 +476,7 @@ def receives_webhooks(handler: FunctionNode) -> bool:
     """The handler is a webhook receiver: its docstring or a name it uses says "webhook"
     (`stripe.Webhook.construct_event`), or it reads a signature header (`"stripe-signature"`,
     `"X-Hub-Signature-256"`)."""
-    cached = getattr(handler, _WEBHOOKS, None)
-    if cached is None:
-        cached = _receives_webhooks(handler)
-        setattr(handler, _WEBHOOKS, cached)
-    return cached
-
-
-_WEBHOOKS = "_fastapi_status_receives_webhooks"
+    return cached_on(handler, "receives_webhooks", lambda: _receives_webhooks(handler))
 
 
 def _receives_webhooks(handler: FunctionNode) -> bool:

@@ -147,3 +147,19 @@ def _takes_responses(ctx: "Context", call: ast.Call) -> bool:
     if ctx.model.qualname(call.func) in APP_CLASSES:
         return True
     return isinstance(call.func, ast.Attribute) and call.func.attr == "include_router"
+
+
+# -- does the module answer 422? (FST201-FST203 infer 422 rather than 400 when it does) --------
+
+ANSWERS_422 = "status_sites.module-answers-422"  # memo key; the incremental analysis seeds it
+
+
+def answers_422(model: ModuleModel, site: StatusSite) -> bool:
+    """The site sends 422 (a route, exception, response or assignment: not a `responses` key)."""
+    return site.where in ("exception", "response", "assignment", "route") and model.status_of(site.expr) == 422
+
+
+def module_answers_422(ctx: "Context") -> bool:
+    """Some status site of the module answers 422 itself."""
+    return bool(ctx.memo(ANSWERS_422, lambda: any(answers_422(ctx.model, s) for s in status_sites(ctx))))
+

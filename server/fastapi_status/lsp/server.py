@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import gc
 import logging
-import threading
 import traceback
 import uuid
 from dataclasses import dataclass
@@ -111,7 +109,7 @@ class FastapiStatusServer(LanguageServer):
         if snap is None:
             return None
         text, version, settings = snap
-        return self.finish(uri, text, version, settings, _paused_gc(self.analysis_job(uri, text, version, settings)))
+        return self.finish(uri, text, version, settings, self.analysis_job(uri, text, version, settings)())
 
     def analysis_job(self, uri: str, text: str, version: int | None, settings: Settings):
         """The analysis to run for this text: of the edited function only when the changes since
@@ -179,7 +177,7 @@ class FastapiStatusServer(LanguageServer):
                 return
             text, version, settings = snap
             job = self.analysis_job(uri, text, version, settings)
-            result = await asyncio.get_running_loop().run_in_executor(None, _paused_gc, job)
+            result = await asyncio.get_running_loop().run_in_executor(None, job)
             if version != self.current_version(uri):
                 return  # the text changed meanwhile: the newer check publishes
             state = self.finish(uri, text, version, settings, result)
@@ -319,26 +317,6 @@ class FastapiStatusServer(LanguageServer):
                     self.workspace_published.add(uri)
 
         asyncio.ensure_future(run())
-
-
-_gc_lock = threading.Lock()
-_gc_paused = 0
-
-
-def _paused_gc(job):
-    """Run an analysis with the cycle collector paused: parsing allocates hundreds of thousands
-    of nodes that reference counting frees, and collections in between only cost time."""
-    global _gc_paused
-    with _gc_lock:
-        _gc_paused += 1
-        gc.disable()
-    try:
-        return job()
-    finally:
-        with _gc_lock:
-            _gc_paused -= 1
-            if not _gc_paused:
-                gc.enable()
 
 
 server = FastapiStatusServer()

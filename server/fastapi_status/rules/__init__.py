@@ -7,6 +7,7 @@ one. A test keeps `CODES` equal to the rule classes.
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Any, Iterable
 
 if TYPE_CHECKING:
@@ -35,27 +36,29 @@ CODES: dict[str, bool] = {
 SYNTAX_ERROR_CODE = "FST000"
 
 
-def __getattr__(name: str) -> Any:
-    if name in ("ALL_RULES", "RULES_BY_CODE"):
-        from fastapi_status.rules import catalog
+@functools.cache
+def all_rules() -> "tuple[type[Rule], ...]":
+    """Every rule class, in code order (imports them all, once)."""
+    from fastapi_status.rules import catalog
 
-        rules = tuple(sorted(catalog.RULES, key=lambda r: r.code))
-        globals()["ALL_RULES"] = rules
-        globals()["RULES_BY_CODE"] = {r.code: r for r in rules}
-        return globals()[name]
+    return tuple(sorted(catalog.RULES, key=lambda r: r.code))
+
+
+@functools.cache
+def rules_by_code() -> "dict[str, type[Rule]]":
+    return {r.code: r for r in all_rules()}
+
+
+def __getattr__(name: str) -> Any:
+    if name == "ALL_RULES":
+        return all_rules()
+    if name == "RULES_BY_CODE":
+        return rules_by_code()
     if name in ("Rule", "Invalid"):
         from fastapi_status.rules import base
 
         return getattr(base, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def rules_by_code() -> "dict[str, type[Rule]]":
-    return globals().get("RULES_BY_CODE") or __getattr__("RULES_BY_CODE")
-
-
-def all_rules() -> "tuple[type[Rule], ...]":
-    return globals().get("ALL_RULES") or __getattr__("ALL_RULES")
 
 
 def get_rule(code: str) -> "type[Rule] | None":

@@ -22,7 +22,7 @@ from fastapi_status.core.payloads import (
     receives_webhooks,
     response_handed_off,
 )
-from fastapi_status.core.status_sites import status_sites
+from fastapi_status.core.status_sites import module_answers_422
 from fastapi_status.core.statuses import describe
 from fastapi_status.fixes.raise_http import raise_instead_fix
 from fastapi_status.rules.base import Invalid, Rule
@@ -79,14 +79,7 @@ def _type_names(node: ast.AST) -> list[str]:
 
 def uses_422(ctx: Context) -> bool:
     """The module answers 422 somewhere itself: its validation errors use 422, not 400."""
-
-    def compute() -> bool:
-        return any(
-            site.where in ("exception", "response", "assignment", "route") and ctx.model.status_of(site.expr) == 422
-            for site in status_sites(ctx)
-        )
-
-    return bool(ctx.memo("fst20x.uses-422", compute))
+    return module_answers_422(ctx)
 
 
 class ErrorBodyWith2xx(Rule):

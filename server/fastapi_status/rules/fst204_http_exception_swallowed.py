@@ -15,7 +15,7 @@ from fastapi_status.core.diagnostics import (
     Position,
     Range,
 )
-from fastapi_status.core.index import children
+from fastapi_status.core.index import cached_on, children
 from fastapi_status.core.model import HTTP_EXCEPTION
 from fastapi_status.core.status_sites import raised_status
 from fastapi_status.core.statuses import describe
@@ -307,17 +307,9 @@ def _may_raise_http(ctx: Context, node: ast.AST) -> bool:
     return i < len(lines) and lines[i] <= (node.end_lineno or node.lineno)  # type: ignore[attr-defined]
 
 
-_RAISES = "_fastapi_status_raises_http"
-
-
 def _function_raises_http(ctx: Context, fn: ast.AST) -> bool:
-    """`_raises_http` of a function's body, kept on the node: after an edit elsewhere the
-    function is the same object (the incremental analysis shares it) and is not walked again."""
-    cached = getattr(fn, _RAISES, None)
-    if cached is None:
-        cached = _raises_http(ctx, fn.body)  # type: ignore[attr-defined]
-        setattr(fn, _RAISES, cached)
-    return cached
+    """`_raises_http` of a function's body, kept on the node (see `cached_on`)."""
+    return cached_on(fn, "fst204_raises_http", lambda: _raises_http(ctx, fn.body))  # type: ignore[attr-defined]
 
 
 def _raises_http(ctx: Context, stmts: list[ast.stmt]) -> bool:
