@@ -50,6 +50,8 @@ _STAR_EXPORTS = {
 
 @functools.lru_cache(maxsize=4096)
 def canonical(name: str) -> str:
+    if not name.startswith(("fastapi", "starlette")):
+        return name  # (every prefix below is FastAPI's or Starlette's)
     for prefix, target in _CANONICAL_PREFIXES:
         if name == prefix or name.startswith(prefix + "."):
             return target + name[len(prefix) :]

@@ -23,7 +23,8 @@ Part = dict[type, list[ast.AST]]
 CALLS_BY_NAME = "calls-by-name"  # {last name of the callee: [calls]}
 ATTRIBUTES_BY_NAME = "attributes-by-name"  # {attr: [Attribute nodes]}
 ATTRIBUTE_BASES = "attribute-bases"  # {name: None} for each `name.attr`
-_Call, _Attribute, _Name = ast.Call, ast.Attribute, ast.Name
+_Call, _Attribute, _Name, _Constant = ast.Call, ast.Attribute, ast.Name, ast.Constant
+_LISTS_WITH_NONE = {ast.Dict, ast.arguments}  # Dict.keys, arguments.kw_defaults
 
 
 # Fields that never hold a node worth indexing: names and numbers, Load/Store/Del markers,
@@ -69,7 +70,7 @@ def index_nodes(root: ast.AST) -> Part:
     get = by_type.get
     child_fields = _CHILD_FIELDS
     queue = [root]
-    push = queue.append
+    push, extend = queue.append, queue.extend
     for node in queue:  # a list that grows while it is read: breadth-first, like ast.walk
         kind = node.__class__
         bucket = get(kind)
@@ -96,16 +97,20 @@ def index_nodes(root: ast.AST) -> Part:
             base = node.value  # type: ignore[attr-defined]
             if base.__class__ is _Name:
                 bases[base.id] = None
+        elif kind is _Name or kind is _Constant:
+            continue  # leaves
         fields = child_fields.get(kind)
         if fields is None:
             fields = child_fields[kind] = _child_fields(kind)
         for name in fields:
-            # The fields left hold a node, None, or a list of nodes (and None: a `**x` in a dict).
+            # The fields left hold a node, None, or a list of nodes; only two lists can hold
+            # None (`{**x}`'s key, a keyword-only parameter without a default).
             value = getattr(node, name, None)
             if value.__class__ is list:
-                for item in value:
-                    if item is not None:
-                        push(item)
+                if kind in _LISTS_WITH_NONE:
+                    extend([item for item in value if item is not None])
+                else:
+                    extend(value)
             elif value is not None:
                 push(value)
     by_type[CALLS_BY_NAME] = calls  # type: ignore[index]
@@ -171,22 +176,47 @@ class NodeIndex:
 
     def call_names(self, position: int | None = None) -> set[str]:
         """Every last name called (to find, say, all the `…Response(...)` calls)."""
-        parts = self.parts if position is None else [self.parts[position]]
-        names: set[str] = set()
-        for part in parts:
-            names.update(part[CALLS_BY_NAME])  # type: ignore[index]
-        return names
+        if position is None:
+            return set(self._where(CALLS_BY_NAME))
+        return set(self.parts[position][CALLS_BY_NAME])  # type: ignore[index]
 
     def _named(self, key: str, names, position: int | None) -> list[ast.AST]:
-        parts = self.parts if position is None else [self.parts[position]]
+        """The nodes under `names` in table `key`, statement by statement (in the statements
+        that have any: a module has a thousand statements, a name is in a few)."""
+        if position is None:
+            where = self._where(key)
+            hits: set[int] = set()
+            for name in names:
+                found_in = where.get(name)
+                if found_in:
+                    hits.update(found_in)
+            positions: list[int] = sorted(hits)
+        else:
+            positions = [position]
+        parts = self.parts
         found: list[ast.AST] = []
-        for part in parts:
-            table = part[key]  # type: ignore[index]
+        for at in positions:
+            table = parts[at][key]  # type: ignore[index]
             for name in names:
                 nodes = table.get(name)
                 if nodes:
                     found.extend(nodes)
         return found
+
+    def _where(self, key: str) -> dict[str, list[int]]:
+        """For table `key`: each name, and the positions of the statements where it occurs."""
+        where = self._merged.get(("where", key))  # type: ignore[call-overload]
+        if where is None:
+            where = {}
+            for at, part in enumerate(self.parts):
+                for name in part[key]:  # type: ignore[index]
+                    found_in = where.get(name)
+                    if found_in is None:
+                        where[name] = [at]
+                    else:
+                        found_in.append(at)
+            self._merged[("where", key)] = where  # type: ignore[index]
+        return where
 
     def of_types(self, *kinds: type) -> list[ast.AST]:
         """Nodes of any of these types, grouped by type."""

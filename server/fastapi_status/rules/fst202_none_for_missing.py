@@ -301,15 +301,24 @@ def _last_name(node: ast.expr) -> str | None:
 
 
 def _module_alias(ctx: Context, name: str) -> ast.expr | None:
-    """The value of a module-level `Name = <type>` / `Name: TypeAlias = <type>` / `type Name = <type>`."""
-    for stmt in ctx.tree.body:
-        if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in stmt.targets):
-            return stmt.value
-        if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id == name:
-            return stmt.value
-        if type(stmt).__name__ == "TypeAlias" and getattr(stmt.name, "id", None) == name:  # Python 3.12
-            return stmt.value  # type: ignore[attr-defined]
-    return None
+    """The value of a module-level `Name = <type>` / `Name: TypeAlias = <type>` / `type Name = <type>`
+    (the first statement that binds the name)."""
+    return ctx.memo("fst202.module-aliases", lambda: _module_aliases(ctx.tree)).get(name)
+
+
+def _module_aliases(tree: ast.Module) -> dict[str, ast.expr | None]:
+    aliases: dict[str, ast.expr | None] = {}
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Assign):
+            for t in stmt.targets:
+                if isinstance(t, ast.Name):
+                    aliases.setdefault(t.id, stmt.value)
+        elif isinstance(stmt, ast.AnnAssign):
+            if isinstance(stmt.target, ast.Name):
+                aliases.setdefault(stmt.target.id, stmt.value)
+        elif type(stmt).__name__ == "TypeAlias" and isinstance(getattr(stmt, "name", None), ast.Name):  # Python 3.12
+            aliases.setdefault(stmt.name.id, stmt.value)  # type: ignore[attr-defined]
+    return aliases
 
 
 # -- what is missing ------------------------------------------------------------------------------
