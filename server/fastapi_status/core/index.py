@@ -59,6 +59,35 @@ def children(node: ast.AST) -> list[ast.AST]:
     return out
 
 
+_SCOPES = {ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef}
+
+
+def scope_nodes(body: list[ast.stmt]) -> list[ast.AST]:
+    """The statements of `body` and the nodes below them, breadth-first, without entering a
+    function, lambda or class nested below them (those nodes are left out; a `def` that is
+    itself one of the `body` statements is walked)."""
+    queue: list[ast.AST] = list(body)
+    push = queue.append
+    child_fields = _CHILD_FIELDS
+    scopes = _SCOPES
+    for node in queue:
+        kind = node.__class__
+        if kind is _Name or kind is _Constant:
+            continue
+        fields = child_fields.get(kind)
+        if fields is None:
+            fields = child_fields[kind] = _child_fields(kind)
+        for name in fields:
+            value = getattr(node, name, None)
+            if value.__class__ is list:
+                for item in value:
+                    if item is not None and item.__class__ not in scopes:
+                        push(item)
+            elif value is not None and value.__class__ not in scopes:
+                push(value)
+    return queue
+
+
 def index_nodes(root: ast.AST) -> Part:
     """`root` and every node below it, by type, breadth-first (the order of `ast.walk`); calls
     also by the last name of what they call (`HTTPException` in `fastapi.HTTPException(...)`)

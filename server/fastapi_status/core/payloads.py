@@ -18,7 +18,7 @@ import ast
 import re
 from dataclasses import dataclass
 
-from fastapi_status.core.index import cached_on, children
+from fastapi_status.core.index import cached_on, scope_nodes
 from fastapi_status.core.model import FunctionNode, ModuleModel, kwarg
 from fastapi_status.core.text import lazy_pattern
 
@@ -260,25 +260,10 @@ def _targets(assign: ast.Assign | ast.AnnAssign) -> list[ast.expr]:
     return assign.targets if isinstance(assign, ast.Assign) else [assign.target]
 
 
-_NESTED_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
-
-
 def _walk_own(handler: FunctionNode) -> list[ast.AST]:
     """The handler's nodes, not entering nested functions, lambdas or classes (computed once
     per function: several rules ask)."""
-    return cached_on(handler, "own_nodes", lambda: _own_nodes(handler))
-
-
-def _own_nodes(handler: FunctionNode) -> list[ast.AST]:
-    nodes: list[ast.AST] = []
-    stack: list[ast.AST] = list(handler.body)
-    while stack:
-        node = stack.pop()
-        nodes.append(node)
-        for child in children(node):
-            if not isinstance(child, _NESTED_SCOPES):
-                stack.append(child)
-    return nodes
+    return cached_on(handler, "own_nodes", lambda: scope_nodes(handler.body))
 
 
 # -- the payload -------------------------------------------------------------------------------
