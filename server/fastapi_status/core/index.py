@@ -31,7 +31,6 @@ _LISTS_WITH_NONE = {ast.Dict, ast.arguments}  # Dict.keys, arguments.kw_defaults
 # operators (`+`, `==`), and a constant's Python value.
 _LEAF_FIELDS = {"ctx", "id", "attr", "arg", "name", "module", "level", "type_comment", "kind", "conversion",
                 "is_async", "op", "ops", "tag", "asname", "rest", "kwd_attrs", "simple", "lineno"}
-_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
 def _child_fields(kind: type) -> tuple[str, ...]:
@@ -42,15 +41,22 @@ def _child_fields(kind: type) -> tuple[str, ...]:
     return tuple(name for name in kind._fields if name not in _LEAF_FIELDS)
 
 
+class _FieldTable(dict):
+    """Node type -> its fields that can hold child nodes (filled on first use of each type)."""
+
+    def __missing__(self, kind: type) -> tuple[str, ...]:
+        fields = self[kind] = _child_fields(kind)
+        return fields
+
+
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = _FieldTable()
+
+
 def children(node: ast.AST) -> list[ast.AST]:
     """The child nodes of `node` that can matter (like `ast.iter_child_nodes`, without the
     Load/Store markers and operators), in field order."""
-    kind = node.__class__
-    fields = _CHILD_FIELDS.get(kind)
-    if fields is None:
-        fields = _CHILD_FIELDS[kind] = _child_fields(kind)
     out: list[ast.AST] = []
-    for name in fields:
+    for name in _CHILD_FIELDS[node.__class__]:
         value = getattr(node, name, None)
         if value.__class__ is list:
             out.extend(item for item in value if item is not None)
@@ -74,10 +80,7 @@ def scope_nodes(body: list[ast.stmt]) -> list[ast.AST]:
         kind = node.__class__
         if kind is _Name or kind is _Constant:
             continue
-        fields = child_fields.get(kind)
-        if fields is None:
-            fields = child_fields[kind] = _child_fields(kind)
-        for name in fields:
+        for name in child_fields[kind]:
             value = getattr(node, name, None)
             if value.__class__ is list:
                 for item in value:
@@ -128,10 +131,7 @@ def index_nodes(root: ast.AST) -> Part:
                 bases[base.id] = None
         elif kind is _Name or kind is _Constant:
             continue  # leaves
-        fields = child_fields.get(kind)
-        if fields is None:
-            fields = child_fields[kind] = _child_fields(kind)
-        for name in fields:
+        for name in child_fields[kind]:
             # The fields left hold a node, None, or a list of nodes; only two lists can hold
             # None (`{**x}`'s key, a keyword-only parameter without a default).
             value = getattr(node, name, None)
