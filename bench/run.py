@@ -28,7 +28,8 @@ server (the language server, over JSON-RPC on stdio with a small client written 
   - push diagnostics on litellm/proxy/proxy_server.py (~23,000 lines), debounce 0: didOpen, then
     100 one-character incremental edits (a space at the end of a line inside a route handler's
     body), one at a time: time from sending didChange version N to receiving
-    publishDiagnostics version N; p50/p95/max.
+    publishDiagnostics version N; p50/p95/max. Then 30 line breaks typed at the end of such
+    lines (a line added each time, so everything below moves), measured the same way.
   - quick fix: textDocument/codeAction for the first published diagnostic that has a fix (its
     diagnostic in the context), then codeAction/resolve of the first action; hover on the first
     route decorator (p50 of 20); each against one ast.parse of the file (median of 5, here).
@@ -82,6 +83,7 @@ PEERS = {"ruff": "0.17.6", "fastapi-lsp": "0.1.9"}
 
 ROUTE_METHODS = {"get", "post", "put", "patch", "delete", "api_route"}
 EDITS = 100
+ENTERS = 30  # then line breaks typed (a line added each time)
 HOVERS = 20
 REPEAT_SMALL = 5  # ast.parse, analyze, codeAction, resolve
 
@@ -737,16 +739,27 @@ def measure_editing(corpus: Corpus, work: Path) -> dict[str, Any]:
                              {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}})
         arrived, msg = client.wait_for(diagnostics_of(1), T_DIAGNOSTICS, "the diagnostics of didOpen")
         open_seconds = arrived - sent
-        latencies = []
-        for i, (row, col) in enumerate(edits):
-            version = i + 2
+        version = 1
+
+        def typed(row: int, col: int, text: str) -> tuple[float, dict[str, Any]]:
+            """Insert `text` at (row, col) as the next version: seconds until its diagnostics."""
+            nonlocal version
+            version += 1
             pos = {"line": row, "character": col}
             sent = client.notify("textDocument/didChange", {
                 "textDocument": {"uri": uri, "version": version},
-                "contentChanges": [{"range": {"start": pos, "end": pos}, "text": " "}],
+                "contentChanges": [{"range": {"start": pos, "end": pos}, "text": text}],
             })
             arrived, msg = client.wait_for(diagnostics_of(version), T_DIAGNOSTICS, f"the diagnostics of version {version}")
-            latencies.append(arrived - sent)
+            return arrived - sent, msg
+
+        latencies = [typed(row, col, " ")[0] for row, col in edits]
+        # Enter: a line added inside a handler (bottom to top, so that the planned positions
+        # stay valid); everything below it moves.
+        enters = []
+        for row, col in sorted(edits, reverse=True)[:ENTERS]:
+            seconds, msg = typed(row, col, "\n")
+            enters.append(seconds)
         diagnostics = msg["params"]["diagnostics"]
         fix = measure_quick_fix(client, uri, diagnostics)
         hover = measure_hover(client, uri, hover_pos)
@@ -765,6 +778,10 @@ def measure_editing(corpus: Corpus, work: Path) -> dict[str, Any]:
         "change_p95": percentile(latencies, 95),
         "change_max": max(latencies),
         "change_all": latencies,
+        "enters": len(enters),
+        "enter_p50": percentile(enters, 50),
+        "enter_p95": percentile(enters, 95),
+        "enter_max": max(enters),
         **fix,
         **hover,
         "peak_rss_mb": peak,
@@ -972,6 +989,9 @@ def measurement_rows(r: dict[str, Any]) -> list[tuple[str, str, str]]:
              f"spread over {e['route_handlers']} route handlers"),
             ("server: didChange -> diagnostics, p95", _fmt_s(e["change_p95"]), ""),
             ("server: didChange -> diagnostics, max", _fmt_s(e["change_max"]), ""),
+            (f"server: Enter (a line added) -> diagnostics, p50 ({e['enters']} edits)", _fmt_s(e["enter_p50"]),
+             "a line break typed inside a handler: everything below moves"),
+            ("server: Enter -> diagnostics, p95", _fmt_s(e["enter_p95"]), ""),
             ("server: codeAction (median of 5)", _fmt_s(e["code_action_seconds"]), f"{e['fix_code']}: {e['fix_title']}"),
             ("server: codeAction/resolve (median of 5)", _fmt_s(e["resolve_seconds"]), ""),
             ("server: hover, p50 of 20", _fmt_s(e["hover_p50"]), f"route decorator on line {e['hover_line']}"),

@@ -504,3 +504,47 @@ async def test_edits_inside_a_function_update_its_diagnostics(client):
     decorator = text.splitlines().index('@router.post("")  # FST101: creates an item, answers 200')
     edit(client, uri, 4, decorator, 15, 15, ", status_code=201")
     assert codes(await diagnostics_for(client, uri, 4)) == ["FST102", "FST201", "FST202", "FST204"]
+
+
+@pytest.mark.asyncio
+async def test_edits_that_add_lines_move_the_diagnostics_below(client):
+    """Enter inside a function moves what follows by a line without analysing it again; the
+    diagnostics and the quick fixes below it are where a fresh analysis puts them."""
+    uri, fresh = ITEMS.as_uri(), "file:///tmp/fst_items_fresh.py"
+    text = ITEMS.read_text()
+    open_doc(client, uri, text)
+    before = await diagnostics_for(client, uri, 1)
+    first = min(d.range.start.line for d in before)
+    # Enter and a comment at the end of the line where the first diagnostic is, twice.
+    end = len(text.splitlines()[first])
+    edit(client, uri, 2, first, end, end, "\n    # checked\n")
+    edited = apply(text, [types.TextEdit(types.Range(types.Position(first, end), types.Position(first, end)), "\n    # checked\n")])
+    moved = await diagnostics_for(client, uri, 2)
+    open_doc(client, fresh, edited)
+    expected = await diagnostics_for(client, fresh, 1)
+    assert [(d.code, d.range, d.message) for d in moved] == [(d.code, d.range, d.message) for d in expected]
+    assert [d.range.start.line for d in moved if d.range.start.line > first] == [
+        d.range.start.line + 2 for d in before if d.range.start.line > first
+    ]
+    # The quick fix of the last diagnostic (below the edit) rewrites the right lines.
+    last = max(moved, key=lambda d: d.range.start.line)
+    got = [a for a in await actions_for(client, uri, [last]) if a.is_preferred]
+    want = [a for a in await actions_for(client, fresh, [max(expected, key=lambda d: d.range.start.line)]) if a.is_preferred]
+    assert got and want
+    resolved = (await client.code_action_resolve_async(got[0])).edit.document_changes[0]
+    wanted = (await client.code_action_resolve_async(want[0])).edit.document_changes[0]
+    assert resolved.text_document.version == 2
+    assert apply(edited, resolved.edits) == apply(edited, wanted.edits) != edited
+    # Taking the lines out again gives the first diagnostics back.
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=3),
+            content_changes=[
+                types.TextDocumentContentChangePartial(
+                    range=types.Range(start=types.Position(first, end), end=types.Position(first + 2, 0)), text=""
+                )
+            ],
+        )
+    )
+    back = await diagnostics_for(client, uri, 3)
+    assert [(d.code, d.range) for d in back] == [(d.code, d.range) for d in before]

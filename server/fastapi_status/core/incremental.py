@@ -1,10 +1,14 @@
 """Re-analysing an edit at the cost of the function it touched, not of the whole module.
 
-When an edit stays inside one top-level function and keeps the line count, only that statement
-is parsed again (its lines, as a module of their own), its part of the node index is replaced,
-the module model is rebuilt from the index (no walk), and the rules run on that statement
-alone; the previous diagnostics of every other statement are kept. This is only done when the
-rest of the module provably cannot see the change:
+The edited lines are found by comparing the new text with the one analysed before. When they
+lie inside one top-level function, only that statement is parsed again (its lines, as a module
+of their own), its part of the node index is replaced, the module model is rebuilt from the
+index (no walk), and the rules run on that statement alone; the previous diagnostics of every
+other statement are kept. When the edit added or removed lines, the statements after it are
+moved by as many lines, in place: the previous analysis is used up (its nodes now belong to the
+new one), and the kept diagnostics' fixes are built again, when asked for, from the new state.
+An edit of blank and comment lines between statements analyses nothing again at all.
+A function is analysed alone only when the rest of the module provably cannot see the change:
 
 - the edited statement is a function definition before and after, under the same name;
 - it binds the same names as before (other statements' fixes depend on the module's bound
@@ -29,7 +33,8 @@ from collections import Counter
 
 from fastapi_status.core.analyze import Analysis, Settings, analyze, collector_paused, run_rules
 from fastapi_status.core.context import Context
-from fastapi_status.core.diagnostics import Diagnostic
+from fastapi_status.core.diagnostics import Diagnostic, Fix, Position, Range, Related
+from fastapi_status.core.index import NodeIndex
 from fastapi_status.core.model import ModuleModel, statement_first_line
 from fastapi_status.core.status_sites import ANSWERS_422, answers_422, status_sites
 from fastapi_status.core.statuses import DEPRECATED_CONSTANTS
@@ -40,22 +45,28 @@ _TRIES = (ast.Try, ast.TryStar) if hasattr(ast, "TryStar") else (ast.Try,)
 _VISIBLE = (ast.Import, ast.ImportFrom, ast.ClassDef, ast.Global, ast.Nonlocal)
 
 
-def analyze_edit(previous: Analysis, source: str, first_line: int, last_line: int, settings: Settings) -> Analysis:
-    """The analysis of `source`: the text `previous` analysed, edited only within lines
-    `first_line`..`last_line` (1-based, inclusive), with the same number of lines."""
+def analyze_edit(previous: Analysis, source: str, settings: Settings) -> Analysis:
+    """The analysis of `source`, an edited version of the text `previous` analysed.
+
+    `previous` must not be used afterwards (nor given to another call): when the edit moved
+    lines, the nodes it shares with the result have been moved."""
     with collector_paused():
-        quick = _try_statement(previous, source, first_line, last_line, settings)
+        quick = _try_statement(previous, source, settings)
     return quick if quick is not None else analyze(source, settings)
 
 
-def _try_statement(previous: Analysis, source: str, first: int, last: int, settings: Settings) -> Analysis | None:
+def _try_statement(previous: Analysis, source: str, settings: Settings) -> Analysis | None:
     old = previous.context
     if old is None or not previous.parsed or old.settings != settings or previous.errors:
         return None  # (a rule that failed had all its results dropped: run it on everything)
-    lines = _edited_lines(previous, source, first, last)
-    if lines is None:
+    edit = _edited_lines(previous, source)
+    if edit is None:
         return None
+    first, last, lines = edit
+    delta = len(lines) - len(old.lines)
     tree, model = old.tree, old.model
+    if all(model.top_level_statement(line) is None for line in range(first, last + 1)):
+        return _between_statements(previous, source, first, last, lines, settings)
     position = _statement_position(model, first)
     if position is None:
         return None
@@ -64,7 +75,7 @@ def _try_statement(previous: Analysis, source: str, first: int, last: int, setti
     if not (start <= first and last <= end) or not isinstance(old_stmt, _FUNCTIONS):
         return None
     try:
-        parsed = parse_quietly("".join(lines[start - 1 : end]))
+        parsed = parse_quietly("".join(lines[start - 1 : end + delta]))
     except (SyntaxError, ValueError):
         return None  # the full analysis reports it
     if len(parsed.body) != 1 or not isinstance(parsed.body[0], _FUNCTIONS) or parsed.body[0].name != old_stmt.name:
@@ -82,57 +93,215 @@ def _try_statement(previous: Analysis, source: str, first: int, last: int, setti
     if _named_elsewhere(names, old_part) and _seen_by_callers(old_part) != _seen_by_callers(new_part):
         return None
 
+    answering_422 = set(_statements_answering_422(previous))  # (read before anything moves)
+    if delta:
+        _move(model.index.parts[position + 1 :], delta)  # (from here on, `previous` is used up)
     body = list(tree.body)
     body[position] = new_stmt
     new_tree = ast.Module(body=body, type_ignores=tree.type_ignores)
-    ctx = Context(source, new_tree, settings, model=ModuleModel(new_tree, index=index), scope=position)
-    ctx.__dict__["lines"] = lines  # the cached property, already computed
-
-    # The one module-wide fact a rule reads: does the module answer 422 anywhere?
-    answering_422 = set(_statements_answering_422(previous))
+    new_model = ModuleModel(new_tree, index=index)
+    ctx = _scoped_context(source, lines, new_tree, settings, new_model, position, answering_422)
     if _answers_422(ctx):
         answering_422.add(position)
     else:
         answering_422.discard(position)
-    ctx.memo(ANSWERS_422, lambda: bool(answering_422))
     own, errors = run_rules(ctx)
 
     kept = [d for d in previous.diagnostics if not start <= d.range.start.line <= end]
+    if delta:
+        kept = [_moved(d, end, delta, source, lines, new_tree, settings, new_model, answering_422) for d in kept]
     result = Analysis(sorted(kept + own, key=Diagnostic.sort_key), errors, context=ctx)
     result.facts["answering_422"] = answering_422
     result.facts["name_counts"] = names - _names(old_part) + _names(new_part)
-    shift = len(source) - len(previous.context.source)  # type: ignore[union-attr]
-    starts = previous.facts["line_starts"]
-    inner, offset = [], starts[start - 1]
-    for text in lines[start - 1 : end - 1]:
-        offset += len(text)
-        inner.append(offset)
-    result.facts["line_starts"] = starts[:start] + inner + [s + shift for s in starts[end:]]
+    result.facts["line_starts"] = _moved_starts(previous.facts["line_starts"], lines, start, end, delta, len(source) - len(old.source))
+    result.facts["incremental"] = True
     return result
 
 
-def _edited_lines(previous: Analysis, source: str, first: int, last: int) -> list[str] | None:
-    """The new text's lines, from the previous lines and the text of the edited ones (no
-    split of the whole text); None when the edit changed the number of lines or reached
-    outside `first`..`last`."""
+def _between_statements(previous: Analysis, source: str, first: int, last: int, lines: list[str], settings: Settings):
+    """An edit of blank and comment lines between top-level statements: nothing to analyse
+    again; the statements after it move when it added or removed lines."""
+    old = previous.context
+    assert old is not None
+    delta = len(lines) - len(old.lines)
+    if not all(_blank_or_comment(text) for text in [*old.lines[first - 1 : last], *lines[first - 1 : last + delta]]):
+        return None
+    model = old.model
+    kept = previous.diagnostics
+    index = NodeIndex(None, list(model.index.parts))  # type: ignore[arg-type]
+    answering_422 = set(_statements_answering_422(previous)) if delta else previous.facts.get("answering_422")
+    if delta:
+        later = bisect.bisect_right(model._top_starts, last)  # the first statement after the edit
+        _move(index.parts[later:], delta)  # (from here on, `previous` is used up)
+    tree = ast.Module(body=list(old.tree.body), type_ignores=old.tree.type_ignores)
+    new_model = ModuleModel(tree, index=index)
+    if delta:
+        kept = [_moved(d, last, delta, source, lines, tree, settings, new_model, answering_422) for d in kept]
+    ctx = Context(source, tree, settings, model=new_model)
+    ctx.__dict__["lines"] = lines
+    result = Analysis(list(kept), [], context=ctx)
+    result.facts.update(previous.facts)
+    result.facts["line_starts"] = _moved_starts(previous.facts["line_starts"], lines, first, last, delta, len(source) - len(old.source))
+    if answering_422 is not None:
+        result.facts["answering_422"] = answering_422
+    result.facts["incremental"] = True
+    return result
+
+
+def _blank_or_comment(line: str) -> bool:
+    text = line.strip()
+    return not text or text.startswith("#")
+
+
+def _moved_starts(starts: list[int], lines: list[str], first: int, last: int, delta: int, shift: int) -> list[int]:
+    """The line start offsets of the new text: lines `first`..`last` of the old one became
+    `first`..`last + delta` (`lines` is the new text's), `shift` characters more."""
+    inner, offset = [], starts[first - 1]
+    for text in lines[first - 1 : last + delta]:
+        inner.append(offset)
+        offset += len(text)
+    return starts[: first - 1] + inner + [s + shift for s in starts[last:]]
+
+
+def _scoped_context(source, lines, tree, settings, model, position, answering_422) -> Context:
+    """The analysis state of the new text, with the rules limited to statement `position`; the
+    one module-wide fact a rule reads (does the module answer 422 anywhere?) is taken from
+    `answering_422` (statements that do), the scoped statement's own answer included."""
+    ctx = Context(source, tree, settings, model=model, scope=position)
+    ctx.__dict__["lines"] = lines  # the cached property, already computed
+    ctx.memo(ANSWERS_422, lambda: bool(answering_422 - {position}) or _answers_422(ctx))
+    return ctx
+
+
+def _move(parts: list[dict], delta: int) -> None:
+    """Move every node of these statements' index parts `delta` lines (each node of a statement
+    is in its part exactly once). The nodes of one line get one line number object between
+    them, not one each: less memory allocated, and less left fragmented, at each move."""
+    moved: dict[int, int] = {}
+    for part in parts:
+        for kind, nodes in part.items():
+            if kind.__class__ is str or not _positioned(kind):
+                continue  # (the named tables hold the same nodes again)
+            for node in nodes:
+                line = node.lineno
+                new = moved.get(line)
+                if new is None:
+                    new = moved[line] = line + delta
+                node.lineno = new
+                line = node.end_lineno
+                new = moved.get(line)
+                if new is None:
+                    new = moved[line] = line + delta
+                node.end_lineno = new
+
+
+_POSITIONED: dict[type, bool] = {}
+
+
+def _positioned(kind: type) -> bool:
+    known = _POSITIONED.get(kind)
+    if known is None:
+        known = _POSITIONED[kind] = "lineno" in getattr(kind, "_attributes", ())
+    return known
+
+
+def _moved(d: Diagnostic, end: int, delta: int, *state) -> Diagnostic:
+    """A kept diagnostic in the moved text: its lines moved when it lies after line `end`, and
+    its fixes built again from the new state (the old ones read nodes that have moved)."""
+
+    def at(r: Range) -> Range:
+        if r.start.line <= end:
+            return r
+        return Range(Position(r.start.line + delta, r.start.col), Position(r.end.line + delta, r.end.col))
+
+    rng = at(d.range)
+    key = (d.code, rng, d.message)
+    fixes = [Fix(f.title, f.applicability, _rebuild(key, i, *state)) for i, f in enumerate(d.fixes)]
+    return Diagnostic(
+        d.code, d.message, rng, d.severity, fixes, [Related(at(r.range), r.message) for r in d.related], d.deprecated
+    )
+
+
+def _rebuild(key: tuple, index: int, source, lines, tree, settings, model, answering_422):
+    """The edits of fix `index` of the diagnostic `key` (code, range, message): the rules run
+    again on its statement, in the new state. (The key, not the diagnostic: a diagnostic that
+    held the function holding it would be freed only by the cycle collector.)"""
+
+    def build():
+        position = _statement_position(model, key[1].start.line)
+        if position is None:
+            return ()
+        ctx = _scoped_context(source, lines, tree, settings, model, position, answering_422)
+        for again in run_rules(ctx)[0]:
+            if (again.code, again.range, again.message) == key and index < len(again.fixes):
+                return again.fixes[index].edits()
+        return ()
+
+    return build
+
+
+def _edited_lines(previous: Analysis, source: str) -> tuple[int, int, list[str]] | None:
+    """The first and last line of the analysed text that the edit changed (1-based), and the
+    new text's lines, built from the analysed lines and the new text of those (no split of
+    the whole text). None when nothing changed or the edit cannot be located by lines."""
     old = previous.context
     assert old is not None
     old_lines, old_source = old.lines, old.source
-    if not 1 <= first <= last <= len(old_lines):
-        return None
     starts = previous.facts.get("line_starts")
     if starts is None:
         starts = previous.facts["line_starts"] = line_starts(old_source)
+    same_start = _common_prefix(old_source, source)
+    if same_start == len(old_source) == len(source) or not old_lines:
+        return None
+    same_end = _common_suffix(old_source, source, min(len(old_source), len(source)) - same_start)
+    first = min(bisect.bisect_right(starts, same_start), len(old_lines))
+    changed_end = max(len(old_source) - same_end - 1, same_start)
+    last = max(first, min(bisect.bisect_right(starts, changed_end), len(old_lines)))
+    inserted = source[same_start : len(source) - same_end]
+    if (
+        first > 1
+        and same_start == starts[first - 1]
+        and len(old_source) - same_end == same_start
+        and inserted.endswith(("\n", "\r"))
+    ):
+        first = last = first - 1  # whole lines put in at a line start: Enter at the end of the line before
     head = starts[first - 1]
     tail = len(old_source) - (starts[last] if last < len(starts) else len(old_source))
-    if len(source) - tail < head or source[:head] != old_source[:head]:
-        return None
-    if tail and source[-tail:] != old_source[-tail:]:
+    if len(source) - tail < head:
         return None
     middle = split_lines(source[head : len(source) - tail])
-    if len(middle) != last - first + 1 or (tail and not middle[-1].endswith(("\n", "\r"))):
+    if tail and middle and not middle[-1].endswith(("\n", "\r")):
         return None
-    return old_lines[:first - 1] + middle + old_lines[last:]
+    if (head and source[head - 1] == "\r" and source.startswith("\n", head)) or (
+        tail and middle and middle[-1].endswith("\r") and source.startswith("\n", len(source) - tail)
+    ):
+        return None  # a `\r` and a `\n` the edit joined into one line break
+    return first, last, old_lines[: first - 1] + middle + old_lines[last:]
+
+
+def _common_prefix(a: str, b: str) -> int:
+    """The length of the longest common prefix (by halving: each step compares in C)."""
+    low, high = 0, min(len(a), len(b))
+    while low < high:
+        mid = (low + high + 1) // 2
+        if a[low:mid] == b[low:mid]:
+            low = mid
+        else:
+            high = mid - 1
+    return low
+
+
+def _common_suffix(a: str, b: str, limit: int) -> int:
+    """The length of the longest common suffix, at most `limit`."""
+    low, high = 0, limit
+    la, lb = len(a), len(b)
+    while low < high:
+        mid = (low + high + 1) // 2
+        if a[la - mid : la - low] == b[lb - mid : lb - low]:
+            low = mid
+        else:
+            high = mid - 1
+    return low
 
 
 def _statement_position(model: ModuleModel, line: int) -> int | None:

@@ -43,6 +43,9 @@ class DocState:
     text: str
     analysis: Analysis
     settings: Settings
+    # Given to an analysis of a newer text, which may move its nodes (core/incremental.py):
+    # nothing else may start from it or read its nodes meanwhile.
+    in_use: bool = False
 
 
 class FastapiStatusServer(LanguageServer):
@@ -52,8 +55,8 @@ class FastapiStatusServer(LanguageServer):
         self.finder = ConfigFinder()
         self.states: dict[str, DocState] = {}
         self.pending: dict[str, asyncio.Task] = {}
-        # (version, (first line, last line) or None) for each change since the last analysis.
-        self.edits: dict[str, list[tuple[int, tuple[int, int] | None]]] = {}
+        # The analysis of each document that is running in the thread pool (one at a time).
+        self.running: dict[str, asyncio.Task] = {}
         self.pull_diagnostics = False
         # Files outside the editor whose diagnostics were pushed by the workspace scan.
         self.workspace_published: set[str] = set()
@@ -93,15 +96,17 @@ class FastapiStatusServer(LanguageServer):
 
     def finish(self, uri: str, text: str, version: int | None, settings: Settings, result: Analysis) -> DocState | None:
         """Record an analysis: the new state, or None when the text did not parse (the last good
-        state stays, so the squiggles do not flicker while the user types)."""
+        state stays, so the squiggles do not flicker while the user types) or when a newer
+        version is already recorded."""
         for code, tb in result.errors:
             self.log(f"Rule {code} failed on {uri} and was skipped:\n{tb}", types.MessageType.Error)
-        if not result.parsed:
+        if not result.parsed or uri not in self.workspace.text_documents:
+            return None  # (closed meanwhile: nothing to keep)
+        known = self.states.get(uri)
+        if known is not None and known.version is not None and version is not None and known.version > version:
             return None
         state = DocState(version, text, result, settings)
         self.states[uri] = state
-        if uri in self.edits:  # what the new state already holds is no longer needed
-            self.edits[uri] = [(v, t) for v, t in self.edits[uri] if version is None or v > version]
         return state
 
     def analyse(self, uri: str) -> DocState | None:
@@ -109,16 +114,35 @@ class FastapiStatusServer(LanguageServer):
         if snap is None:
             return None
         text, version, settings = snap
-        return self.finish(uri, text, version, settings, self.analysis_job(uri, text, version, settings)())
+        job, base = self.analysis_job(uri, text, version, settings)
+        try:
+            return self.finish(uri, text, version, settings, job())
+        finally:
+            self.release(uri, base)
 
     def analysis_job(self, uri: str, text: str, version: int | None, settings: Settings):
-        """The analysis to run for this text: of the edited function only when the changes since
-        the last analysis allow it (core/incremental.py), else of the whole text."""
+        """The analysis to run for this text, and the state it starts from (marked in use until
+        `release`): the previous analysis, edited where the text changed (core/incremental.py),
+        when it is free and comparable; else none, and the whole text is analysed."""
         previous = self.states.get(uri)
-        edited = self.edited_lines(uri, previous, version, settings)
-        if edited is not None and previous is not None:
-            return functools.partial(analyze_edit, previous.analysis, text, *edited, settings)
-        return functools.partial(analyze, text, settings)
+        if (
+            previous is not None
+            and not previous.in_use
+            and previous.settings == settings
+            and previous.version is not None
+            and version is not None
+            and previous.version < version
+        ):
+            previous.in_use = True
+            return functools.partial(analyze_edit, previous.analysis, text, settings), previous
+        return functools.partial(analyze, text, settings), None
+
+    def release(self, uri: str, base: DocState | None) -> None:
+        """The analysis that started from `base` is over: when its result replaced it, `base` is
+        gone; else it was left as it was (an analysis moves nodes only when it succeeds) and is
+        free again."""
+        if base is not None:
+            base.in_use = False
 
     def lsp_diagnostics(self, uri: str, state: DocState) -> list[types.Diagnostic]:
         conv = self.converter(state)
@@ -131,29 +155,6 @@ class FastapiStatusServer(LanguageServer):
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=uri, diagnostics=self.lsp_diagnostics(uri, state), version=state.version)
         )
-
-    def record_edit(self, uri: str, params: types.DidChangeTextDocumentParams) -> None:
-        """Remember which lines a change touched, so that the next check can re-analyse only
-        the function they belong to (None: the change moved lines or replaced the text)."""
-        version = params.text_document.version
-        for change in params.content_changes:
-            touched = None
-            if isinstance(change, types.TextDocumentContentChangePartial):
-                start, end = change.range.start.line, change.range.end.line
-                breaks = len(split_lines(change.text + "x")) - 1
-                if breaks == end - start:  # the line count stays: positions stay valid
-                    touched = (start + 1, end + 1)
-            self.edits.setdefault(uri, []).append((version, touched))
-
-    def edited_lines(self, uri: str, previous: DocState | None, version: int | None, settings: Settings):
-        """The first and last line edited between the previous analysis and `version`, when
-        every change since kept the line count; else None (analyse the whole text)."""
-        if previous is None or previous.version is None or version is None or previous.settings != settings:
-            return None
-        touched = [t for v, t in self.edits.get(uri, []) if previous.version < v <= version]
-        if not touched or any(t is None for t in touched):
-            return None
-        return min(t[0] for t in touched), max(t[1] for t in touched)
 
     def current_version(self, uri: str) -> int | None:
         if uri not in self.workspace.text_documents:
@@ -172,17 +173,17 @@ class FastapiStatusServer(LanguageServer):
         try:
             if delay:
                 await asyncio.sleep(delay)
+            await self.settled(uri)
             snap = self.snapshot(uri)
             if snap is None:
                 return
             text, version, settings = snap
-            job = self.analysis_job(uri, text, version, settings)
-            result = await asyncio.get_running_loop().run_in_executor(None, job)
-            if version != self.current_version(uri):
-                return  # the text changed meanwhile: the newer check publishes
-            state = self.finish(uri, text, version, settings, result)
-            if state is not None:
-                self.publish(uri, state)
+            state = self.states.get(uri)
+            if state is None or state.version != version or state.settings != settings or state.text != text:
+                task = self.running[uri] = asyncio.ensure_future(self._analyse_in_pool(uri, text, version, settings))
+                state = await asyncio.shield(task)  # (a newer change cancels this check, not the analysis)
+            if state is not None and version == self.current_version(uri):
+                self.publish(uri, state)  # never a result for an old version
         except asyncio.CancelledError:
             pass
         except Exception:
@@ -191,12 +192,40 @@ class FastapiStatusServer(LanguageServer):
             if self.pending.get(uri) is asyncio.current_task():
                 del self.pending[uri]
 
+    async def _analyse_in_pool(self, uri: str, text: str, version: int | None, settings: Settings) -> DocState | None:
+        """Analyse in the thread pool and record the result, even when the text has changed
+        meanwhile: the next analysis starts from it."""
+        job, base = self.analysis_job(uri, text, version, settings)
+        try:
+            result = await asyncio.get_running_loop().run_in_executor(None, job)
+            return self.finish(uri, text, version, settings, result)
+        except Exception:
+            if base is not None and self.states.get(uri) is base:
+                del self.states[uri]  # it may be half moved: start again from the text
+            raise
+        finally:
+            self.release(uri, base)
+            if self.running.get(uri) is asyncio.current_task():
+                del self.running[uri]
+
+    async def settled(self, uri: str) -> None:
+        """Wait for the analysis of `uri` that is running, if any (its result is the next one's
+        starting point)."""
+        running = self.running.get(uri)
+        if running is not None and not running.done():
+            await asyncio.wait({running})
+
     def state_for_request(self, uri: str) -> DocState | None:
         """The analysis of the document as it is now (analysed on demand when needed)."""
         state = self.states.get(uri)
         if state is None or state.version != self.current_version(uri):
             state = self.analyse(uri) or state
         return state
+
+    async def current_state(self, uri: str) -> DocState | None:
+        """`state_for_request`, once the running analysis of the document (if any) is over."""
+        await self.settled(uri)
+        return self.state_for_request(uri)
 
     def recheck_open_documents(self) -> None:
         for uri in list(self.workspace.text_documents):
@@ -394,7 +423,6 @@ def did_open(ls: FastapiStatusServer, params: types.DidOpenTextDocumentParams) -
 
 @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
 def did_change(ls: FastapiStatusServer, params: types.DidChangeTextDocumentParams) -> None:
-    ls.record_edit(params.text_document.uri, params)
     ls.check_later(params.text_document.uri, ls.client_settings.debounce_ms / 1000)
 
 
@@ -410,7 +438,6 @@ def did_close(ls: FastapiStatusServer, params: types.DidCloseTextDocumentParams)
     if task is not None:
         task.cancel()
     ls.states.pop(uri, None)
-    ls.edits.pop(uri, None)
     if not ls.pull_diagnostics:
         ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
     ls.recheck_file_on_disk(uri)  # workspace scope: the file on disk still counts
@@ -420,8 +447,8 @@ def did_close(ls: FastapiStatusServer, params: types.DidCloseTextDocumentParams)
     types.TEXT_DOCUMENT_DIAGNOSTIC,
     types.DiagnosticOptions(identifier=SOURCE, inter_file_dependencies=False, workspace_diagnostics=False),
 )
-def pull_diagnostics(ls: FastapiStatusServer, params: types.DocumentDiagnosticParams):
-    state = ls.state_for_request(params.text_document.uri)
+async def pull_diagnostics(ls: FastapiStatusServer, params: types.DocumentDiagnosticParams):
+    state = await ls.current_state(params.text_document.uri)
     items = ls.lsp_diagnostics(params.text_document.uri, state) if state else []
     return types.RelatedFullDocumentDiagnosticReport(items=items)
 
@@ -444,9 +471,9 @@ def _find(state: DocState, conv: Converter, diag: types.Diagnostic) -> Diagnosti
         resolve_provider=True,
     ),
 )
-def code_action(ls: FastapiStatusServer, params: types.CodeActionParams) -> list[types.CodeAction]:
+async def code_action(ls: FastapiStatusServer, params: types.CodeActionParams) -> list[types.CodeAction]:
     uri = params.text_document.uri
-    state = ls.state_for_request(uri)
+    state = await ls.current_state(uri)
     if state is None:
         return []
     only = params.context.only
@@ -505,7 +532,7 @@ def resolve_code_action(ls: FastapiStatusServer, action: types.CodeAction) -> ty
     data: dict[str, Any] = action.data or {}
     uri = data.get("uri")
     state = ls.states.get(uri) if uri else None
-    if state is None or state.version != data.get("version"):
+    if state is None or state.version != data.get("version") or state.version != ls.current_version(uri):
         ls.log(f"Not resolving '{action.title}': the document changed since it was offered", types.MessageType.Info)
         return action  # stale: no edit rather than a misapplied one
     conv = ls.converter(state)
@@ -537,8 +564,8 @@ def resolve_code_action(ls: FastapiStatusServer, action: types.CodeAction) -> ty
 
 
 @server.feature(types.TEXT_DOCUMENT_HOVER)
-def hover(ls: FastapiStatusServer, params: types.HoverParams) -> types.Hover | None:
-    state = ls.state_for_request(params.text_document.uri)
+async def hover(ls: FastapiStatusServer, params: types.HoverParams) -> types.Hover | None:
+    state = await ls.current_state(params.text_document.uri)
     if state is None or state.analysis.context is None:
         return None
     conv = ls.converter(state)
@@ -552,10 +579,10 @@ def hover(ls: FastapiStatusServer, params: types.HoverParams) -> types.Hover | N
 
 
 @server.feature(types.TEXT_DOCUMENT_INLAY_HINT, types.InlayHintOptions(resolve_provider=False))
-def inlay_hint(ls: FastapiStatusServer, params: types.InlayHintParams) -> list[types.InlayHint]:
+async def inlay_hint(ls: FastapiStatusServer, params: types.InlayHintParams) -> list[types.InlayHint]:
     if not ls.client_settings.inlay_hints:
         return []
-    state = ls.state_for_request(params.text_document.uri)
+    state = await ls.current_state(params.text_document.uri)
     if state is None or state.analysis.context is None:
         return []
     conv = ls.converter(state)
