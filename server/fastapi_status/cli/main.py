@@ -208,6 +208,7 @@ def run_check(args: argparse.Namespace) -> int:
         order = sorted(range(len(pending)), key=lambda k: -sizes.get(pending[k][0], 0))
         from concurrent.futures import ProcessPoolExecutor  # only when there is work to share
 
+        all_rules()  # imported once here: workers forked from this process start with them
         with ProcessPoolExecutor() as pool:
             ordered = list(pool.map(_process_packed, [pending[k][1] for k in order], chunksize=1))
         results = [None] * len(pending)
