@@ -235,25 +235,48 @@ def single_literal_local(handler: FunctionNode, name: ast.Name) -> ast.Assign | 
     if name.id in params:
         return None
     assign = None
-    returned = {id(n.value) for n in _walk_own(handler) if isinstance(n, ast.Return) and n.value is not None}
-    for node in _walk_own(handler):
-        if isinstance(node, (ast.Global, ast.Nonlocal)) and name.id in node.names:
+    returned, by_name = _locals_table(handler)
+    for node in by_name.get(name.id, ()):
+        if isinstance(node, (ast.Global, ast.Nonlocal)):
             return None
         if isinstance(node, (ast.Assign, ast.AnnAssign)):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            if any(isinstance(t, ast.Name) and t.id == name.id for t in targets):
-                if assign is not None or len(targets) != 1 or node.value is None:
-                    return None
-                assign = node
-                continue
-        if isinstance(node, ast.Name) and node.id == name.id:
-            if isinstance(node.ctx, (ast.Store, ast.Del)) and not (assign is not None and node in _targets(assign)):
-                return None  # bound again (a loop, `with … as`, walrus, `except … as`)
-            if isinstance(node.ctx, ast.Load) and id(node) not in returned:
-                return None  # used elsewhere: may be mutated or passed on
+            if assign is not None or len(_targets(node)) != 1 or node.value is None:
+                return None
+            assign = node
+            continue
+        if isinstance(node.ctx, (ast.Store, ast.Del)) and not (assign is not None and node in _targets(assign)):  # type: ignore[attr-defined]
+            return None  # bound again (a loop, `with … as`, walrus, `except … as`)
+        if isinstance(node.ctx, ast.Load) and id(node) not in returned:  # type: ignore[attr-defined]
+            return None  # used elsewhere: may be mutated or passed on
     if assign is None or not isinstance(assign.value, (ast.Dict, ast.Call, ast.JoinedStr, ast.BinOp, ast.Constant)):
         return None
     return assign
+
+
+def _locals_table(handler: FunctionNode) -> tuple[set[int], dict[str, list[ast.AST]]]:
+    """What `single_literal_local` reads of a handler, found in one walk (kept on the node):
+    the ids of returned values, and for each name, in walk order, the `global`/`nonlocal`
+    declarations naming it, the assignments with it as a plain target, and its uses."""
+    return cached_on(handler, "locals_table", lambda: _build_locals_table(handler))
+
+
+def _build_locals_table(handler: FunctionNode) -> tuple[set[int], dict[str, list[ast.AST]]]:
+    returned: set[int] = set()
+    by_name: dict[str, list[ast.AST]] = {}
+    for node in _walk_own(handler):
+        kind = node.__class__
+        if kind is ast.Name:
+            by_name.setdefault(node.id, []).append(node)  # type: ignore[attr-defined]
+        elif kind is ast.Return:
+            if node.value is not None:  # type: ignore[attr-defined]
+                returned.add(id(node.value))  # type: ignore[attr-defined]
+        elif kind is ast.Assign or kind is ast.AnnAssign:
+            for target in dict.fromkeys(t.id for t in _targets(node) if isinstance(t, ast.Name)):  # type: ignore[arg-type]
+                by_name.setdefault(target, []).append(node)
+        elif kind is ast.Global or kind is ast.Nonlocal:
+            for declared in dict.fromkeys(node.names):  # type: ignore[attr-defined]
+                by_name.setdefault(declared, []).append(node)
+    return returned, by_name
 
 
 def _targets(assign: ast.Assign | ast.AnnAssign) -> list[ast.expr]:

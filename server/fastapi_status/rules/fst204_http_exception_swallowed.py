@@ -324,8 +324,17 @@ def _http_raises(ctx: Context, stmts: list[ast.stmt], helpers: dict) -> list[tup
         if _is_http_raise(ctx, n):
             found.append((n, n))
         elif isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in helpers:
-            found += [(n, r) for r in _walk_body(helpers[n.func.id].body) if _is_http_raise(ctx, r)]
+            found += [(n, r) for r in _helper_raises(ctx, helpers[n.func.id])]
     return found
+
+
+def _helper_raises(ctx: Context, helper: ast.AST) -> list[ast.Raise]:
+    """The HTTPException raises of a helper's body (found once per analysis: a helper is
+    typically called from many routes)."""
+    return ctx.memo(
+        f"fst204.helper-raises.{id(helper)}",
+        lambda: [r for r in _walk_body(helper.body) if _is_http_raise(ctx, r)],  # type: ignore[attr-defined]
+    )
 
 
 def _status(ctx: Context, node: ast.Raise) -> int | None:
