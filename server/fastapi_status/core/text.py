@@ -9,14 +9,14 @@ import warnings
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
-# Characters `str.splitlines` breaks at but Python's tokenizer does not.
-_OTHER_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
-
-
 def split_lines(source: str) -> list[str]:
     """Lines with their line breaks kept; a final empty line is not returned."""
-    if not _OTHER_BREAKS.search(source):
-        return source.splitlines(keepends=True)  # the same lines, split in C
+    lines = source.splitlines(keepends=True)  # split in C; right unless it broke elsewhere too:
+    breaks = source.count("\n")
+    if "\r" in source:
+        breaks += source.count("\r") - source.count("\r\n")
+    if len(lines) == breaks + (not source.endswith(("\n", "\r")) and bool(source)):
+        return lines  # (one line per Python line break: it broke nowhere else)
     out = []
     pos = 0
     for m in _LINE_BREAK.finditer(source):
