@@ -7,17 +7,12 @@ import re
 
 from fastapi_status.core.text import line_starts, split_lines
 
-_BREAK = re.compile(r"\r\n|\r|\n")
+# A line: anything but \r and \n, then one of Python's three line breaks (or the end of the text).
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 
 
 def reference(source: str) -> list[str]:
-    out, pos = [], 0
-    for m in _BREAK.finditer(source):
-        out.append(source[pos : m.end()])
-        pos = m.end()
-    if pos < len(source):
-        out.append(source[pos:])
-    return out
+    return _LINE.findall(source)
 
 
 def test_lines_break_only_where_python_does():
