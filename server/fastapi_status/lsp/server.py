@@ -117,6 +117,9 @@ class FastapiStatusServer(LanguageServer):
         job, base = self.analysis_job(uri, text, version, settings)
         try:
             return self.finish(uri, text, version, settings, job())
+        except Exception:
+            self.forget_broken(uri, base)
+            raise
         finally:
             self.release(uri, base)
 
@@ -136,6 +139,12 @@ class FastapiStatusServer(LanguageServer):
             previous.in_use = True
             return functools.partial(analyze_edit, previous.analysis, text, settings), previous
         return functools.partial(analyze, text, settings), None
+
+    def forget_broken(self, uri: str, base: DocState | None) -> None:
+        """An analysis that started from `base` failed: `base` may be half moved, so the next
+        analysis starts from the text."""
+        if base is not None and self.states.get(uri) is base:
+            del self.states[uri]
 
     def release(self, uri: str, base: DocState | None) -> None:
         """The analysis that started from `base` is over: when its result replaced it, `base` is
@@ -200,8 +209,7 @@ class FastapiStatusServer(LanguageServer):
             result = await asyncio.get_running_loop().run_in_executor(None, job)
             return self.finish(uri, text, version, settings, result)
         except Exception:
-            if base is not None and self.states.get(uri) is base:
-                del self.states[uri]  # it may be half moved: start again from the text
+            self.forget_broken(uri, base)
             raise
         finally:
             self.release(uri, base)
