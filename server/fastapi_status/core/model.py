@@ -210,9 +210,11 @@ class ModuleModel:
         classes = module_level_first(index.of(ast.ClassDef), self.tree)
         for cls in classes:
             self.classes.setdefault(cls.name, cls)
+        app_class_names = self.app_class_names
         for node in index.derived("model.call-assignments", _call_assignments):
-            value = node.value
-            if self.qualname(value.func) in APP_CLASSES:
+            func = node.value.func
+            last = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+            if last in app_class_names and self.qualname(func) in APP_CLASSES:  # (the quick test first)
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 for t in targets:
                     if isinstance(t, ast.Name):
