@@ -5,7 +5,6 @@ from __future__ import annotations
 import ast
 import json
 import os
-from pathlib import Path
 
 CREATE = "from fastapi import APIRouter\nrouter = APIRouter()\n@router.post('/items')\ndef create_item():\n    return {}\n"
 

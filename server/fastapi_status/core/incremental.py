@@ -175,8 +175,8 @@ def _scoped_context(source, lines, tree, settings, model, position, answering_42
 
 def _move(parts: list[dict], delta: int) -> None:
     """Move every node of these statements' index parts `delta` lines (each node of a statement
-    is in its part exactly once). The nodes of one line get one line number object between
-    them, not one each: less memory allocated, and less left fragmented, at each move."""
+    is in its part exactly once). The nodes of one line share one new line number (one object
+    allocated per line, not one per node)."""
     moved: dict[int, int] = {}
     for part in parts:
         for kind, nodes in part.items():
