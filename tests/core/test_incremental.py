@@ -46,7 +46,8 @@ def function_lines(source: str) -> list[int]:
 
 def mutate(rng: random.Random, source: str, lines: list[int]) -> tuple[str, int]:
     """One edit on a line inside a function (or, now and then, anywhere): a character typed or
-    deleted, a line added, removed, split or doubled. Returns the new text and the edited line."""
+    deleted, a line added, removed, split or doubled, a block of lines deleted or pasted.
+    Returns the new text and the edited line."""
     rows = source.splitlines(keepends=True)
     line = rng.choice(lines) if rng.random() < 0.9 else rng.randrange(1, len(rows) + 1)
     text = rows[line - 1].rstrip("\n")
@@ -70,8 +71,16 @@ def mutate(rng: random.Random, source: str, lines: list[int]) -> tuple[str, int]
     elif kind < 0.64:  # the line deleted
         rows[line - 1] = ""
         return "".join(rows), line
-    elif kind < 0.7:  # the line doubled, or a blank line before it
+    elif kind < 0.66:  # the line doubled, or a blank line before it
         text = (text if rng.random() < 0.5 else "") + "\n" + text
+    elif kind < 0.7:  # a block of lines deleted, or pasted from elsewhere in the file
+        size = rng.randint(2, 4)
+        if rng.random() < 0.5:
+            del rows[line - 1 : line - 1 + size]
+        else:
+            start = rng.randrange(len(rows))
+            rows[line - 1 : line - 1] = rows[start : start + size]
+        return "".join(rows), line
     else:
         text = text[:col] + rng.choice("abx_1 ()'\"#.:,=") + text[col:]
     rows[line - 1] = text + "\n"
