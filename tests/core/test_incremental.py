@@ -185,3 +185,31 @@ def test_a_replaced_analysis_is_freed_without_the_cycle_collector():
     finally:
         if was_enabled:
             gc.enable()
+
+
+@pytest.mark.parametrize(
+    "source, old, new",
+    [
+        (  # `app = FastAPI()` inside any function makes `app` an app for the whole module
+            "from fastapi import FastAPI\nfrom .factory import build\nPATH = '/items'\n\n"
+            "def _old_factory():\n    app = FastAPI()\n    return app\n\n"
+            "app = build()\n\n@app.post(PATH)\ndef create_item(name: str):\n    return {'name': name}\n",
+            "app = FastAPI()",
+            "app = dict()   ",
+        ),
+        (  # the one use of `status.…` decides how every fix writes a status
+            "from fastapi import APIRouter, status\nrouter = APIRouter()\n\n"
+            "@router.get('/a')\ndef read_a():\n    return {'code': status.HTTP_200_OK}\n\n"
+            "@router.post('/b')\ndef create_b(name: str):\n    return {'name': name}\n",
+            "status.HTTP_200_OK",
+            "int(200) + 0      ",
+        ),
+    ],
+)
+def test_an_edit_that_changes_a_module_wide_fact_is_analysed_in_full(source, old, new):
+    previous = analyze(source, ALL)
+    assert [d.code for d in previous.diagnostics] == ["FST101"]
+    edited = source.replace(old, new)
+    got = analyze_edit(previous, edited, ALL)
+    assert summary(got, edits=True) == summary(analyze(edited, ALL), edits=True)
+    assert not got.facts.get("incremental")

@@ -18,6 +18,8 @@ A function is analysed alone only when the rest of the module provably cannot se
   blocks and parameters;
 - its imports, classes and `global` declarations are the same as before (a function's own
   imports resolve names for the whole module), and it registers no route with `add_api_route`;
+- the apps and routers it assigns (`app = FastAPI()`, at any depth) are the same, and it uses
+  `status.…` as before (either counts for the whole module: routes elsewhere, fix texts);
 - it names no deprecated status constant (FST303 renames their uses across the module).
 
 Module-wide facts a rule reads (does the module answer 422 anywhere?) are kept per statement
@@ -34,8 +36,8 @@ from collections import Counter
 from fastapi_status.core.analyze import Analysis, Settings, analyze, collector_paused, run_rules
 from fastapi_status.core.context import Context
 from fastapi_status.core.diagnostics import Diagnostic, Fix, Position, Range, Related
-from fastapi_status.core.index import NodeIndex
-from fastapi_status.core.model import ModuleModel, statement_first_line
+from fastapi_status.core.index import ATTRIBUTE_BASES, NodeIndex
+from fastapi_status.core.model import STATUS_MODULE, ModuleModel, app_assignments, statement_first_line
 from fastapi_status.core.status_sites import ANSWERS_422, answers_422, status_sites
 from fastapi_status.core.statuses import DEPRECATED_CONSTANTS
 from fastapi_status.core.text import line_starts, parse_quietly, split_lines
@@ -87,7 +89,7 @@ def _try_statement(previous: Analysis, source: str, settings: Settings) -> Analy
 
     index = model.index.with_statement(position, new_stmt)
     old_part, new_part = model.index.parts[position], index.parts[position]
-    if not _same_footprint(old_part, new_part):
+    if not _same_footprint(old_part, new_part) or _module_facts(old_part, model) != _module_facts(new_part, model):
         return None
     names = _name_counts(previous)
     if _named_elsewhere(names, old_part) and _seen_by_callers(old_part) != _seen_by_callers(new_part):
@@ -323,6 +325,15 @@ def _same_footprint(old: dict, new: dict) -> bool:
         if any(n.id in DEPRECATED_CONSTANTS for n in part.get(ast.Name, ())):
             return False
     return _bound(old) == _bound(new)
+
+
+def _module_facts(part: dict, model: ModuleModel) -> tuple:
+    """What the module model takes from a statement for the whole module, besides names: the
+    apps and routers it assigns (at any depth), and whether it writes `status.…` (the fixes of
+    every statement then write `status.HTTP_201_CREATED` rather than `201`)."""
+    apps = [ast.dump(n) for n in app_assignments(part, model.app_class_names)]
+    statuses = [alias in part[ATTRIBUTE_BASES] for alias in model.imports.local_names_for(STATUS_MODULE)]
+    return apps, statuses
 
 
 def _bound(part: dict) -> tuple:

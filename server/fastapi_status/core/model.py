@@ -212,9 +212,7 @@ class ModuleModel:
             self.classes.setdefault(cls.name, cls)
         app_class_names = self.app_class_names
         for node in index.derived("model.call-assignments", _call_assignments):
-            func = node.value.func
-            last = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
-            if last in app_class_names and self.qualname(func) in APP_CLASSES:  # (the quick test first)
+            if may_create_app(node, app_class_names) and self.qualname(node.value.func) in APP_CLASSES:
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 for t in targets:
                     if isinstance(t, ast.Name):
@@ -325,6 +323,20 @@ def statement_first_line(stmt: ast.stmt) -> int:
 
 def _call_assignments(part: dict) -> list:
     return [n for kind in (ast.Assign, ast.AnnAssign) for n in part.get(kind, ()) if isinstance(n.value, ast.Call)]
+
+
+def may_create_app(assignment: ast.Assign | ast.AnnAssign, app_class_names: set[str]) -> bool:
+    """The quick test for `x = FastAPI(...)` (before resolving the name): the last name of the
+    call is one an app or router class can have here (`ModuleModel.app_class_names`)."""
+    func = assignment.value.func  # type: ignore[union-attr]
+    last = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+    return last in app_class_names
+
+
+def app_assignments(part: dict, app_class_names: set[str]) -> list:
+    """A statement's assignments that may create an app or router (`app = FastAPI()`), at any
+    depth: the model takes their names for the whole module."""
+    return [n for n in _call_assignments(part) if may_create_app(n, app_class_names)]
 
 
 def _decorated_functions(part: dict) -> list:
