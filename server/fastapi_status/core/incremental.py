@@ -1,16 +1,17 @@
 """Re-analysing an edit at the cost of the function it touched, not of the whole module.
 
 The edited lines are found by comparing the new text with the one analysed before. When they
-lie inside one top-level function, only that statement is parsed again (its lines, as a module
-of their own), its part of the node index is replaced, the module model is rebuilt from the
-index (no walk), and the rules run on that statement alone; the previous diagnostics of every
-other statement are kept. When the edit added or removed lines, the statements after it are
+lie inside one top-level function (or `if`/`try`/`with`/loop block), only that statement is
+parsed again (its lines, as a module of their own), its part of the node index is replaced,
+the module model is rebuilt from the index (no walk), and the rules run on that statement
+alone; the previous diagnostics of every other statement are kept. When the edit added or removed lines, the statements after it are
 moved by as many lines, in place: the previous analysis is used up (its nodes now belong to the
 new one), and the kept diagnostics' fixes are built again, when asked for, from the new state.
 An edit of blank and comment lines between statements analyses nothing again at all.
-A function is analysed alone only when the rest of the module provably cannot see the change:
+A statement is analysed alone only when the rest of the module provably cannot see the change:
 
-- the edited statement is a function definition before and after, under the same name;
+- the edited statement is the same kind of statement before and after (a function under the
+  same name, or a block: `if`, `try`, `with`, a loop), not a class or a plain assignment;
 - it binds the same names as before (other statements' fixes depend on the module's bound
   names);
 - if a function it defines is named anywhere else (a helper other routes follow into, a
@@ -43,6 +44,11 @@ from fastapi_status.core.statuses import DEPRECATED_CONSTANTS
 from fastapi_status.core.text import line_starts, parse_quietly, split_lines
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+# The top-level statements re-analysed alone: functions, and the blocks that hold code (a route
+# defined under `if settings.debug:`, a `try:` around an optional import). Not classes (the
+# module reads every class), nor a plain `name = …` (other statements read module-level values).
+_ALONE = (*_FUNCTIONS, ast.If, ast.Try, *((ast.TryStar,) if hasattr(ast, "TryStar") else ()), ast.With,
+          ast.AsyncWith, ast.For, ast.AsyncFor, ast.While)
 _TRIES = (ast.Try, ast.TryStar) if hasattr(ast, "TryStar") else (ast.Try,)
 _VISIBLE = (ast.Import, ast.ImportFrom, ast.ClassDef, ast.Global, ast.Nonlocal)
 
@@ -74,13 +80,15 @@ def _try_statement(previous: Analysis, source: str, settings: Settings) -> Analy
         return None
     old_stmt = tree.body[position]
     start, end = statement_first_line(old_stmt), old_stmt.end_lineno or old_stmt.lineno
-    if not (start <= first and last <= end) or not isinstance(old_stmt, _FUNCTIONS):
+    if not (start <= first and last <= end) or not isinstance(old_stmt, _ALONE):
         return None
     try:
         parsed = parse_quietly("".join(lines[start - 1 : end + delta]))
     except (SyntaxError, ValueError):
         return None  # the full analysis reports it
-    if len(parsed.body) != 1 or not isinstance(parsed.body[0], _FUNCTIONS) or parsed.body[0].name != old_stmt.name:
+    if len(parsed.body) != 1 or type(parsed.body[0]) is not type(old_stmt):
+        return None
+    if getattr(parsed.body[0], "name", None) != getattr(old_stmt, "name", None):
         return None
     new_stmt = parsed.body[0]
     ast.increment_lineno(new_stmt, start - 1)
