@@ -112,6 +112,19 @@ class Context:
             self.position(last.end_lineno, last.end_col_offset),  # type: ignore[attr-defined]
         )
 
+    def except_header(self, clause: ast.ExceptHandler) -> Range:
+        """The header of an `except` clause, without its body: `except ValueError as exc`."""
+        start = self.position(clause.lineno, clause.col_offset)
+        if clause.type is None:
+            return Range(start, Position(start.line, start.col + len("except")))
+        end = self.range(clause.type).end
+        if clause.name:
+            line = self.lines[end.line - 1]
+            idx = line.find(clause.name, end.col)
+            if idx >= 0:
+                end = Position(end.line, idx + len(clause.name))
+        return Range(start, end)
+
     def text(self, node: ast.AST) -> str:
         """The source of `node` (from the line table: no pass over the whole file)."""
         rng = self.range(node)

@@ -17,10 +17,15 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterator
 
 from fastapi_status.core.index import cached_on, scope_nodes
-from fastapi_status.core.model import FunctionNode, ModuleModel, kwarg
+from fastapi_status.core.model import FunctionNode, ModuleModel, Route, kwarg
 from fastapi_status.core.text import lazy_pattern
+
+if TYPE_CHECKING:
+    from fastapi_status.core.context import Context
+    from fastapi_status.core.flow import ReturnSite
 
 JSON_RESPONSES = {
     "fastapi.responses.JSONResponse",
@@ -225,6 +230,21 @@ def payload_source(expr: ast.expr | None, model: ModuleModel, handler: FunctionN
     if expr is not None:
         return Source(None, call, local, expr)
     return None
+
+
+def success_payloads(ctx: "Context", route: Route, in_except: bool) -> Iterator[tuple["ReturnSite", Source]]:
+    """The returns of a route that answers 2xx, with the payload each sends (`payload_source`):
+    those inside an `except` clause when `in_except`, else those outside one. A return after
+    which the handler sets the status itself (`response.status_code = …`) is left out."""
+    status = route.effective_status
+    if status is None or not 200 <= status < 300:
+        return
+    for site in ctx.flow(route.handler).returns:
+        if site.node is None or site.assignments or (site.handler is not None) != in_except:
+            continue
+        source = payload_source(site.value, ctx.model, route.handler)
+        if source is not None:
+            yield site, source
 
 
 def single_literal_local(handler: FunctionNode, name: ast.Name) -> ast.Assign | ast.AnnAssign | None:

@@ -18,9 +18,9 @@ from fastapi_status.core.payloads import (
     error_payload,
     in_same_block,
     infer_status,
-    payload_source,
     receives_webhooks,
     response_handed_off,
+    success_payloads,
 )
 from fastapi_status.core.status_sites import module_answers_422
 from fastapi_status.core.statuses import describe
@@ -337,23 +337,17 @@ def error_returns(ctx: Context, route: Route) -> list[ErrorReturn]:
 
 
 def _error_returns(ctx: Context, route: Route) -> Iterable[ErrorReturn]:
-    status = route.effective_status
-    if status is None or not 200 <= status < 300:
-        return
-    flow = ctx.flow(route.handler)
     found = []
-    for site in flow.returns:
-        if site.node is None or site.handler is not None or site.assignments:
-            continue
-        source = payload_source(site.value, ctx.model, route.handler)
-        if source is None or source.mapping is None:
+    for site, source in success_payloads(ctx, route, in_except=False):
+        if source.mapping is None:
             continue
         payload = error_payload(source.mapping)
         if payload is not None:
             found.append((site, source, payload))
     # The costlier questions only for the few routes that return an error payload at all.
-    if not found or acknowledges(route) or response_handed_off(route.handler, flow.response_param):
+    if not found or acknowledges(route) or response_handed_off(route.handler, ctx.flow(route.handler).response_param):
         return
+    status = route.effective_status
     reporting = reports_a_result(route)
     for site, source, payload in found:
         code = infer_status(payload.text, uses_422(ctx)) or 400

@@ -4,7 +4,7 @@ import ast
 from typing import Iterable
 
 from fastapi_status.core.context import Context
-from fastapi_status.core.diagnostics import Diagnostic, Position, Range
+from fastapi_status.core.diagnostics import Diagnostic
 from fastapi_status.core.payloads import (
     error_payload,
     exception_status,
@@ -12,8 +12,8 @@ from fastapi_status.core.payloads import (
     in_same_block,
     infer_status,
     is_exception_text,
-    payload_source,
     response_handed_off,
+    success_payloads,
 )
 from fastapi_status.core.statuses import describe
 from fastapi_status.fixes.raise_http import raise_instead_fix, reraise_fix
@@ -196,17 +196,10 @@ class ExceptAnswersSuccess(Rule):
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         seen: set[int] = set()
         for route in ctx.routes:
-            status = route.effective_status
-            if status is None or not 200 <= status < 300:
-                continue
-            flow = ctx.flow(route.handler)
             found = []
-            for site in flow.returns:
+            for site, source in success_payloads(ctx, route, in_except=True):
                 clause = site.handler
-                if clause is None or site.node is None or site.assignments or id(site.node) in seen:
-                    continue
-                source = payload_source(site.value, ctx.model, route.handler)
-                if source is None:
+                if id(site.node) in seen:
                     continue
                 message, text = self._error_message(source, clause.name)
                 if message is not False:
@@ -214,8 +207,9 @@ class ExceptAnswersSuccess(Rule):
             # The costlier questions only for the few routes that answer an error from `except`.
             if not found or reports_a_result(route) or acknowledges(route):
                 continue
-            if response_handed_off(route.handler, flow.response_param):
+            if response_handed_off(route.handler, ctx.flow(route.handler).response_param):
                 continue
+            status = route.effective_status
             for site, clause, source, message, text in found:
                 seen.add(id(site.node))
                 yield ctx.diagnostic(
@@ -224,7 +218,7 @@ class ExceptAnswersSuccess(Rule):
                     f"`except` block answers {describe(status)} with an error body: "
                     "the failure reaches the client as success",
                     self._fixes(ctx, route.handler, site.node, source, clause, message, text),
-                    related=[(_header_range(ctx, clause), "the exception handled here")],
+                    related=[(ctx.except_header(clause), "the exception handled here")],
                 )
 
     @staticmethod
@@ -260,15 +254,3 @@ def _catches_only_http_exception(ctx: Context, clause: ast.ExceptHandler) -> boo
     return all(ctx.model.is_http_exception(t) for t in types)
 
 
-def _header_range(ctx: Context, clause: ast.ExceptHandler) -> Range:
-    """`except ValueError as exc` (without the body)."""
-    start = ctx.position(clause.lineno, clause.col_offset)
-    if clause.type is None:
-        return Range(start, Position(start.line, start.col + len("except")))
-    end = ctx.range(clause.type).end
-    if clause.name:
-        line = ctx.lines[end.line - 1]
-        idx = line.find(clause.name, end.col)
-        if idx >= 0:
-            end = Position(end.line, idx + len(clause.name))
-    return Range(start, end)

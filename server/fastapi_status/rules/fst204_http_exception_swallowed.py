@@ -12,8 +12,6 @@ from fastapi_status.core.diagnostics import (
     Diagnostic,
     Fix,
     FixNotApplicable,
-    Position,
-    Range,
 )
 from fastapi_status.core.index import cached_on, children
 from fastapi_status.core.model import HTTP_EXCEPTION
@@ -224,7 +222,7 @@ class HttpExceptionSwallowed(Rule):
                 where, first = (lost or raises)[0]
                 yield ctx.diagnostic(
                     self,
-                    _header_range(ctx, handler),
+                    ctx.except_header(handler),
                     _message(ctx, [r for _, r in lost or raises], answered),
                     _insert_fix(ctx, node, handler, raises),
                     related=[
@@ -411,20 +409,6 @@ def _delegates(ctx: Context, stmt: ast.Raise | ast.Return, name: str) -> bool:
         if any(isinstance(a, ast.Name) and a.id == name for a in args):
             return True
     return False
-
-
-def _header_range(ctx: Context, handler: ast.ExceptHandler) -> Range:
-    start = ctx.position(handler.lineno, handler.col_offset)
-    if handler.type is not None:
-        end = ctx.range(handler.type).end
-        if handler.name:
-            line = ctx.lines[end.line - 1]
-            idx = line.find(handler.name, end.col)
-            if idx >= 0:
-                end = Position(end.line, idx + len(handler.name))
-    else:
-        end = Position(start.line, start.col + len("except"))
-    return Range(start, end)
 
 
 def _insert_fix(ctx: Context, try_node: ast.Try, handler: ast.ExceptHandler, raises) -> list[Fix]:
