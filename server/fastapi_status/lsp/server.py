@@ -68,6 +68,10 @@ class FastapiStatusServer(LanguageServer):
     def log(self, message: str, kind: types.MessageType = types.MessageType.Info) -> None:
         self.window_log_message(types.LogMessageParams(type=kind, message=message))
 
+    def log_rule_errors(self, where: str, result: Analysis) -> None:
+        for code, tb in result.errors:
+            self.log(f"Rule {code} failed on {where} and was skipped:\n{tb}", types.MessageType.Error)
+
     def converter(self, state: DocState) -> Converter:
         ctx = state.analysis.context
         lines = ctx.lines if ctx is not None and ctx.source is state.text else split_lines(state.text)
@@ -98,8 +102,7 @@ class FastapiStatusServer(LanguageServer):
         """Record an analysis: the new state, or None when the text did not parse (the last good
         state stays, so the squiggles do not flicker while the user types) or when a newer
         version is already recorded."""
-        for code, tb in result.errors:
-            self.log(f"Rule {code} failed on {uri} and was skipped:\n{tb}", types.MessageType.Error)
+        self.log_rule_errors(uri, result)
         if not result.parsed or uri not in self.workspace.text_documents:
             return None  # (closed meanwhile: nothing to keep)
         known = self.states.get(uri)
@@ -278,8 +281,7 @@ class FastapiStatusServer(LanguageServer):
             return None
         settings, problem = settings_for(path, self.client_settings, self.finder)
         result = analyze(text, settings)
-        for code, tb in result.errors:
-            self.log(f"Rule {code} failed on {path} and was skipped:\n{tb}", types.MessageType.Error)
+        self.log_rule_errors(str(path), result)
         state = DocState(None, text, result, settings)
         return uri, self.lsp_diagnostics(uri, state)
 
@@ -303,17 +305,8 @@ class FastapiStatusServer(LanguageServer):
                 uri = path.as_uri()
                 if uri not in self.workspace.text_documents:
                     checked = await loop.run_in_executor(None, self.check_file, path)
-                    if checked is not None and uri not in self.workspace.text_documents:
-                        diagnostics = checked[1]
-                        if diagnostics or uri in self.workspace_published:
-                            self.text_document_publish_diagnostics(
-                                types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics)
-                            )
-                        if diagnostics:
-                            self.workspace_published.add(uri)
-                            found += len(diagnostics)
-                        else:
-                            self.workspace_published.discard(uri)
+                    if checked is not None:
+                        found += self.publish_from_disk(*checked)
                 if started and (loop.time() - last_report > 0.2 or i == len(files)):
                     last_report = loop.time()
                     self.work_done_progress.report(
@@ -348,12 +341,24 @@ class FastapiStatusServer(LanguageServer):
                     self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
                 return
             checked = await asyncio.get_running_loop().run_in_executor(None, self.check_file, path)
-            if checked is not None and uri not in self.workspace.text_documents:
-                self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=checked[1]))
-                if checked[1]:
-                    self.workspace_published.add(uri)
+            if checked is not None:
+                self.publish_from_disk(*checked)
 
         asyncio.ensure_future(run())
+
+    def publish_from_disk(self, uri: str, diagnostics: list[types.Diagnostic]) -> int:
+        """Publish what the check of a file on disk found, unless the file is open in the editor
+        now (the editor's text wins), and remember which files the workspace scope published
+        for; returns how many problems were published."""
+        if uri in self.workspace.text_documents:
+            return 0
+        if diagnostics or uri in self.workspace_published:
+            self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics))
+        if diagnostics:
+            self.workspace_published.add(uri)
+        else:
+            self.workspace_published.discard(uri)
+        return len(diagnostics)
 
 
 server = FastapiStatusServer()
