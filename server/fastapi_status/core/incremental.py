@@ -117,9 +117,7 @@ def _try_statement(previous: Analysis, source: str, settings: Settings) -> Analy
         answering_422.discard(position)
     own, errors = run_rules(ctx)
 
-    kept = [d for d in previous.diagnostics if not start <= d.range.start.line <= end]
-    if delta:
-        kept = [_moved(d, end, delta, source, lines, new_tree, settings, new_model, answering_422) for d in kept]
+    kept = _kept(previous, start, end, delta, source, lines, new_tree, settings, new_model, answering_422)
     result = Analysis(sorted(kept + own, key=Diagnostic.sort_key), errors, context=ctx)
     result.facts["answering_422"] = answering_422
     result.facts["name_counts"] = names - _names(old_part) + _names(new_part)
@@ -137,7 +135,6 @@ def _between_statements(previous: Analysis, source: str, first: int, last: int, 
     if not all(_blank_or_comment(text) for text in [*old.lines[first - 1 : last], *lines[first - 1 : last + delta]]):
         return None
     model = old.model
-    kept = previous.diagnostics
     index = NodeIndex(None, list(model.index.parts))  # type: ignore[arg-type]
     answering_422 = set(_statements_answering_422(previous)) if delta else previous.facts.get("answering_422")
     if delta:
@@ -145,11 +142,10 @@ def _between_statements(previous: Analysis, source: str, first: int, last: int, 
         _move(index.parts[later:], delta)  # (from here on, `previous` is used up)
     tree = ast.Module(body=list(old.tree.body), type_ignores=old.tree.type_ignores)
     new_model = ModuleModel(tree, index=index)
-    if delta:
-        kept = [_moved(d, last, delta, source, lines, tree, settings, new_model, answering_422) for d in kept]
+    kept = _kept(previous, first, last, delta, source, lines, tree, settings, new_model, answering_422)
     ctx = Context(source, tree, settings, model=new_model)
     ctx.__dict__["lines"] = lines
-    result = Analysis(list(kept), [], context=ctx)
+    result = Analysis(kept, [], context=ctx)
     result.facts.update(previous.facts)
     result.facts["line_starts"] = _moved_starts(previous.facts["line_starts"], lines, first, last, delta, len(source) - len(old.source))
     if answering_422 is not None:
@@ -213,6 +209,13 @@ def _positioned(kind: type) -> bool:
     if known is None:
         known = _POSITIONED[kind] = "lineno" in getattr(kind, "_attributes", ())
     return known
+
+
+def _kept(previous: Analysis, start: int, end: int, delta: int, *state) -> list[Diagnostic]:
+    """The previous diagnostics outside lines `start`..`end` (the old lines edited), moved by
+    `delta` lines when they lie after them (see `_moved`)."""
+    kept = [d for d in previous.diagnostics if not start <= d.range.start.line <= end]
+    return [_moved(d, end, delta, *state) for d in kept] if delta else kept
 
 
 def _moved(d: Diagnostic, end: int, delta: int, *state) -> Diagnostic:
