@@ -13,6 +13,7 @@ in statement order, breadth-first within each statement.
 from __future__ import annotations
 
 import ast
+import operator
 from typing import TypeVar
 
 N = TypeVar("N", bound=ast.AST)
@@ -110,6 +111,8 @@ def index_nodes(root: ast.AST) -> Part:
             by_type[kind] = [node]
         else:
             bucket.append(node)
+        if kind is _Name or kind is _Constant:
+            continue  # leaves (the most common nodes: tested first)
         if kind is _Call:
             func = node.func  # type: ignore[attr-defined]
             fkind = func.__class__
@@ -129,8 +132,6 @@ def index_nodes(root: ast.AST) -> Part:
             base = node.value  # type: ignore[attr-defined]
             if base.__class__ is _Name:
                 bases[base.id] = None
-        elif kind is _Name or kind is _Constant:
-            continue  # leaves
         for name in child_fields[kind]:
             # The fields left hold a node, None, or a list of nodes; only two lists can hold
             # None (`{**x}`'s key, a keyword-only parameter without a default).
@@ -271,12 +272,15 @@ def cached_on(node: ast.AST, key: str, compute):
     return value
 
 
+_LINE, _LINE_COLUMN = operator.attrgetter("lineno"), operator.attrgetter("lineno", "col_offset")
+
+
 def module_level_first(nodes: list[N], tree: ast.Module) -> list[N]:
     """`nodes` with the module's own top-level statements first, then the rest in source order:
     where two definitions bind one name, the module-level one wins (as it did with `ast.walk`)."""
     top = {id(stmt) for stmt in tree.body}
     first = [n for n in nodes if id(n) in top]
     rest = [n for n in nodes if id(n) not in top]
-    first.sort(key=lambda n: n.lineno)  # type: ignore[attr-defined]
-    rest.sort(key=lambda n: (n.lineno, n.col_offset))  # type: ignore[attr-defined]
+    first.sort(key=_LINE)
+    rest.sort(key=_LINE_COLUMN)
     return first + rest

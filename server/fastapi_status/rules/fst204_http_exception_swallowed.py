@@ -202,7 +202,7 @@ class HttpExceptionSwallowed(Rule):
             if _may_raise_http(ctx, fn) and _function_raises_http(ctx, fn)
         }
         for node in ctx.nodes_of(*_TRY_TYPES):
-            if not _may_raise_http(ctx, node) and not _calls_helper(ctx, node, helpers):
+            if not _may_raise_http(ctx, node) and not _calls_helper(ctx, node.lineno, node.end_lineno, helpers):
                 continue  # nothing in it can raise an HTTPException
             raises = None
             for handler in node.handlers:
@@ -215,7 +215,7 @@ class HttpExceptionSwallowed(Rule):
                 if not raises or _preserves(ctx, handler) or not _answers(handler):
                     break
                 swallowed = {_status(ctx, r) for _, r in raises}
-                answered = {_status(ctx, r) for r in _walk_body(handler.body) if _is_http_raise(ctx, r)}
+                answered = {_status(ctx, r) for r in _walk_statements(handler.body) if _is_http_raise(ctx, r)}
                 if None not in swallowed and len(answered) == 1 and swallowed <= answered:
                     break  # the handler answers with the very status that was raised
                 lost = [(where, r) for where, r in raises if _status(ctx, r) is None or _status(ctx, r) not in answered]
@@ -248,9 +248,11 @@ def _is_broad(handler: ast.ExceptHandler) -> bool:
     return any(isinstance(t, ast.Name) and t.id in BROAD for t in types)
 
 
-def _walk_body(stmts: list[ast.stmt]) -> Iterator[ast.AST]:
+def _walk_body(stmts: list[ast.stmt], expressions: bool = True) -> Iterator[ast.AST]:
     """Nodes of `stmts`, not entering nested functions/classes, nor inner try bodies whose
-    handlers catch broadly or catch HTTPException (those are judged on their own)."""
+    handlers catch broadly or catch HTTPException (those are judged on their own). Without
+    `expressions`: only the statements (and `except` clauses, `case`s), in the same order; a
+    search for `raise` statements need not walk every expression."""
     stack: list[ast.AST] = list(reversed(stmts))
     while stack:
         node = stack.pop()
@@ -261,8 +263,21 @@ def _walk_body(stmts: list[ast.stmt]) -> Iterator[ast.AST]:
             inner_catches = any(_is_broad(h) or _names_http(h) for h in node.handlers)
             parts = ([] if inner_catches else node.body) + node.handlers + node.orelse + node.finalbody
             stack.extend(reversed(parts))
-        else:
+        elif expressions:
             stack.extend(reversed(children(node)))
+        else:
+            for name in reversed(_STATEMENT_FIELDS):
+                value = getattr(node, name, None)
+                if value:
+                    stack.extend(reversed(value))
+
+
+# The fields that hold statements (or the `except` clauses and `case`s that hold them).
+_STATEMENT_FIELDS = ("body", "handlers", "orelse", "finalbody", "cases")
+
+
+def _walk_statements(stmts: list[ast.stmt]) -> Iterator[ast.AST]:
+    return _walk_body(stmts, expressions=False)
 
 
 def _names_http(handler: ast.ExceptHandler) -> bool:
@@ -279,20 +294,20 @@ def _is_http_raise(ctx: Context, node: ast.AST) -> bool:
     return ctx.model.is_http_exception(exc)
 
 
-def _calls_helper(ctx: Context, node: ast.AST, helpers: dict) -> bool:
-    """Some call of a helper that raises an HTTPException lies within the lines of `node`."""
+def _calls_helper(ctx: Context, first: int, last: int, helpers: dict) -> bool:
+    """Some call of a helper that raises an HTTPException lies within lines `first`..`last`."""
     if not helpers:
         return False
     lines = ctx.memo(
         "fst204.helper-call-lines",
         lambda: sorted(c.lineno for c in ctx.model.index.calls_named(helpers) if isinstance(c.func, ast.Name)),
     )
-    return _within(lines, node)
+    return _within(lines, first, last)
 
 
-def _within(lines: list[int], node: ast.AST) -> bool:
-    i = bisect.bisect_left(lines, node.lineno)  # type: ignore[attr-defined]
-    return i < len(lines) and lines[i] <= (node.end_lineno or node.lineno)  # type: ignore[attr-defined]
+def _within(lines: list[int], first: int, last: int) -> bool:
+    i = bisect.bisect_left(lines, first)
+    return i < len(lines) and lines[i] <= last
 
 
 def _may_raise_http(ctx: Context, node: ast.AST) -> bool:
@@ -311,12 +326,14 @@ def _function_raises_http(ctx: Context, fn: ast.AST) -> bool:
 
 
 def _raises_http(ctx: Context, stmts: list[ast.stmt]) -> bool:
-    return any(_is_http_raise(ctx, n) for n in _walk_body(stmts))
+    return any(_is_http_raise(ctx, n) for n in _walk_statements(stmts))
 
 
 def _http_raises(ctx: Context, stmts: list[ast.stmt], helpers: dict) -> list[tuple[ast.AST, ast.Raise]]:
     """(where, raise statement) for each HTTPException raised in `stmts`, directly or in a
     helper function of this module called there."""
+    if not (stmts and _calls_helper(ctx, stmts[0].lineno, stmts[-1].end_lineno or stmts[-1].lineno, helpers)):
+        return [(r, r) for r in _walk_statements(stmts) if _is_http_raise(ctx, r)]  # no helper call
     found = []
     for n in _walk_body(stmts):
         if _is_http_raise(ctx, n):
@@ -331,7 +348,7 @@ def _helper_raises(ctx: Context, helper: ast.AST) -> list[ast.Raise]:
     typically called from many routes)."""
     return ctx.memo(
         f"fst204.helper-raises.{id(helper)}",
-        lambda: [r for r in _walk_body(helper.body) if _is_http_raise(ctx, r)],  # type: ignore[attr-defined]
+        lambda: [r for r in _walk_statements(helper.body) if _is_http_raise(ctx, r)],  # type: ignore[attr-defined]
     )
 
 
@@ -357,7 +374,7 @@ def _answers(handler: ast.ExceptHandler) -> bool:
     """The handler raises: it turns the HTTPException into another error. A handler that falls
     back (returns a default, assigns one, passes) made a deliberate choice and is left alone;
     one that returns an error body with 200 is FST203's concern."""
-    return any(isinstance(n, ast.Raise) for n in _walk_body(handler.body))
+    return any(isinstance(n, ast.Raise) for n in _walk_statements(handler.body))
 
 
 def _preserves(ctx: Context, handler: ast.ExceptHandler) -> bool:
