@@ -139,6 +139,17 @@ def test_a_local_used_elsewhere_is_not_followed():
     assert found(route(body)) == []
 
 
+def test_a_local_is_followed_through_nested_blocks_but_not_into_nested_functions():
+    body = "    if i:\n        try:\n            body = {'error': 'Item not found'}\n            return body\n        finally:\n            pass\n    return {}\n"
+    assert len(found(route(body))) == 1
+    body = "    def inner():\n        body = {'error': 'Item not found'}\n    body = load(i)\n    return body\n"
+    assert found(route(body)) == []
+    body = "    class Inner:\n        body = {'error': 'Item not found'}\n    return body\n"
+    assert found(route(body)) == []
+    body = "    body: dict = {'error': 'Item not found'}\n    return body\n"
+    assert len(found(route(body))) == 1
+
+
 def test_a_parameter_named_like_the_local_is_not_followed():
     src = HEAD + "@router.post('/x')\ndef x(body: dict):\n    if not body:\n        body = {'error': 'Empty'}\n    return body\n"
     assert found(src) == []

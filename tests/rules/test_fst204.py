@@ -108,3 +108,52 @@ def test_a_raise_in_an_inner_broad_try_is_judged_there_only():
     )
     (diag,) = found(src)
     assert diag.range.start.line == 6  # the inner clause
+
+
+HELPER_AND_RAISE = (
+    "from fastapi import HTTPException\n"
+    "def check_budget(spend):\n"
+    "    if spend > 10:\n"
+    "        raise HTTPException(402)\n"
+    "def route(key, spend):\n"
+    "    try:\n"
+    "        if key is None:\n"
+    "            raise HTTPException(401)\n"
+    "        check_budget(spend)\n"
+    "    except Exception as exc:\n"
+    "        raise HTTPException(500) from exc\n"
+)
+
+
+def test_a_helper_call_and_a_raise_in_one_try_are_both_swallowed():
+    (diag,) = found(HELPER_AND_RAISE)
+    assert "401 Unauthorized" in diag.message and "402 Payment Required" in diag.message
+    assert [(r.range.start.line, r.message) for r in diag.related] == [(8, "the HTTPException that is swallowed")]
+
+
+def test_a_helper_called_outside_the_try_adds_nothing_to_it():
+    src = HELPER_AND_RAISE.replace("        check_budget(spend)\n", "        pass\n") + "check_budget(1)\n"
+    (diag,) = found(src)
+    assert "401 Unauthorized" in diag.message and "402" not in diag.message
+
+
+def test_a_raise_inside_an_expression_free_block_of_the_try_is_found():
+    # The raises sit in statements nested in `with`, `for`, `match` and `else` blocks.
+    src = (
+        "from fastapi import HTTPException\n"
+        "def route(items, lock):\n"
+        "    try:\n"
+        "        with lock:\n"
+        "            for item in items:\n"
+        "                match item:\n"
+        "                    case None:\n"
+        "                        raise HTTPException(404)\n"
+        "                    case _:\n"
+        "                        pass\n"
+        "            else:\n"
+        "                raise HTTPException(409)\n"
+        "    except Exception as exc:\n"
+        "        raise HTTPException(500) from exc\n"
+    )
+    (diag,) = found(src)
+    assert "404 Not Found" in diag.message and "409 Conflict" in diag.message

@@ -66,6 +66,10 @@ def children(node: ast.AST) -> list[ast.AST]:
     return out
 
 
+# The fields that hold statements (or the `except` clauses and `case`s that hold them): a search
+# for statements (`raise`, `x = …`) need not walk the expressions.
+STATEMENT_FIELDS = ("body", "handlers", "orelse", "finalbody", "cases")
+
 _SCOPES = {ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef}
 
 

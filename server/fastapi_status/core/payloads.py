@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator
 
-from fastapi_status.core.index import cached_on, scope_nodes
+from fastapi_status.core.index import STATEMENT_FIELDS, cached_on, scope_nodes
 from fastapi_status.core.model import FunctionNode, ModuleModel, Route, kwarg
 from fastapi_status.core.text import lazy_pattern
 
@@ -252,7 +252,7 @@ def single_literal_local(handler: FunctionNode, name: ast.Name) -> ast.Assign | 
     nowhere else and used only where it is returned (not mutated, not passed on, no attribute set)."""
     args = handler.args
     params = {a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg] if a}
-    if name.id in params:
+    if name.id in params or name.id not in _literal_assignments(handler):
         return None
     assign = None
     returned, by_name = _locals_table(handler)
@@ -268,9 +268,34 @@ def single_literal_local(handler: FunctionNode, name: ast.Name) -> ast.Assign | 
             return None  # bound again (a loop, `with … as`, walrus, `except … as`)
         if isinstance(node.ctx, ast.Load) and id(node) not in returned:  # type: ignore[attr-defined]
             return None  # used elsewhere: may be mutated or passed on
-    if assign is None or not isinstance(assign.value, (ast.Dict, ast.Call, ast.JoinedStr, ast.BinOp, ast.Constant)):
+    if assign is None or not isinstance(assign.value, _LITERALS):
         return None
     return assign
+
+
+_LITERALS = (ast.Dict, ast.Call, ast.JoinedStr, ast.BinOp, ast.Constant)
+_NESTED_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+def _literal_assignments(handler: FunctionNode) -> set[str]:
+    """The names a statement of the handler's own scope assigns a value `single_literal_local`
+    accepts (`name = {…}`): the quick test before `_locals_table` walks every node of it. An
+    assignment is a statement, so the walk enters no expression (kept on the node)."""
+    return cached_on(handler, "literal_assignments", lambda: _find_literal_assignments(handler))
+
+
+def _find_literal_assignments(handler: FunctionNode) -> set[str]:
+    names: set[str] = set()
+    stack: list[ast.AST] = list(handler.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.Assign, ast.AnnAssign)):
+            if isinstance(node.value, _LITERALS):
+                names.update(t.id for t in _targets(node) if isinstance(t, ast.Name))
+        elif not isinstance(node, _NESTED_SCOPES):
+            for field in STATEMENT_FIELDS:
+                stack.extend(getattr(node, field, None) or ())
+    return names
 
 
 def _locals_table(handler: FunctionNode) -> tuple[set[int], dict[str, list[ast.AST]]]:

@@ -13,7 +13,7 @@ from fastapi_status.core.diagnostics import (
     Fix,
     FixNotApplicable,
 )
-from fastapi_status.core.index import cached_on, children
+from fastapi_status.core.index import STATEMENT_FIELDS, cached_on, children
 from fastapi_status.core.model import HTTP_EXCEPTION
 from fastapi_status.core.status_sites import raised_status
 from fastapi_status.core.statuses import describe
@@ -266,14 +266,10 @@ def _walk_body(stmts: list[ast.stmt], expressions: bool = True) -> Iterator[ast.
         elif expressions:
             stack.extend(reversed(children(node)))
         else:
-            for name in reversed(_STATEMENT_FIELDS):
+            for name in reversed(STATEMENT_FIELDS):
                 value = getattr(node, name, None)
                 if value:
                     stack.extend(reversed(value))
-
-
-# The fields that hold statements (or the `except` clauses and `case`s that hold them).
-_STATEMENT_FIELDS = ("body", "handlers", "orelse", "finalbody", "cases")
 
 
 def _walk_statements(stmts: list[ast.stmt]) -> Iterator[ast.AST]:
