@@ -202,7 +202,7 @@ class HttpExceptionSwallowed(Rule):
             if _may_raise_http(ctx, fn) and _function_raises_http(ctx, fn)
         }
         for node in ctx.nodes_of(*_TRY_TYPES):
-            if not _may_raise_http(ctx, node) and not _calls_helper(ctx, node.lineno, node.end_lineno, helpers):
+            if not _may_raise_http(ctx, node) and not _calls_helper(ctx, node.lineno, node.end_lineno or node.lineno, helpers):
                 continue  # nothing in it can raise an HTTPException
             raises = None
             for handler in node.handlers:
@@ -312,8 +312,7 @@ def _may_raise_http(ctx: Context, node: ast.AST) -> bool:
     lines = ctx.memo(
         "fst204.http_raise_lines", lambda: sorted(r.lineno for r in ctx.model.index.of(ast.Raise) if _is_http_raise(ctx, r))
     )
-    i = bisect.bisect_left(lines, node.lineno)  # type: ignore[attr-defined]
-    return i < len(lines) and lines[i] <= (node.end_lineno or node.lineno)  # type: ignore[attr-defined]
+    return _within(lines, node.lineno, node.end_lineno or node.lineno)  # type: ignore[attr-defined]
 
 
 def _function_raises_http(ctx: Context, fn: ast.AST) -> bool:
