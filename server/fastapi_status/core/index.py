@@ -68,7 +68,18 @@ def children(node: ast.AST) -> list[ast.AST]:
 
 # The fields that hold statements (or the `except` clauses and `case`s that hold them): a search
 # for statements (`raise`, `x = …`) need not walk the expressions.
-STATEMENT_FIELDS = ("body", "handlers", "orelse", "finalbody", "cases")
+_STATEMENT_FIELDS = ("body", "handlers", "orelse", "finalbody", "cases")
+
+
+def statement_children(node: ast.AST) -> list[ast.AST]:
+    """The statements (and `except` clauses, `case`s) right below `node`, in field order:
+    `children` without the expressions."""
+    out: list[ast.AST] = []
+    for name in _STATEMENT_FIELDS:
+        value = getattr(node, name, None)
+        if value:
+            out.extend(value)
+    return out
 
 _SCOPES = {ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef}
 
@@ -94,6 +105,21 @@ def scope_nodes(body: list[ast.stmt]) -> list[ast.AST]:
             elif value is not None and value.__class__ not in scopes:
                 push(value)
     return queue
+
+
+def scope_statements(body: list[ast.stmt]) -> list[ast.AST]:
+    """The statements of `body` and those nested in them (and their `except` clauses and
+    `case`s), without entering any function or class, nor any expression: for a search of
+    statements (`x = …`), a fraction of `scope_nodes`."""
+    found: list[ast.AST] = []
+    stack: list[ast.AST] = list(reversed(body))
+    while stack:
+        node = stack.pop()
+        if node.__class__ in _SCOPES:
+            continue
+        found.append(node)
+        stack.extend(reversed(statement_children(node)))
+    return found
 
 
 def index_nodes(root: ast.AST) -> Part:

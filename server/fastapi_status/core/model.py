@@ -152,7 +152,7 @@ class ModuleModel:
 
     def is_http_exception(self, func: ast.AST) -> bool:
         """`HTTPException` (FastAPI's or Starlette's) or a class of this module derived from it."""
-        last = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+        last = last_name(func)
         if last not in self.http_exception_names:
             return False  # the quick test: most calls are not exceptions at all
         if self.qualname(func) == HTTP_EXCEPTION:
@@ -161,7 +161,7 @@ class ModuleModel:
 
     def response_class_of(self, func: ast.AST) -> str | None:
         """The qualname of a Response class (FastAPI/Starlette's, or a subclass in this module)."""
-        last = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+        last = last_name(func)
         if last is None or not (
             last.endswith("Response") or last in self._response_aliases or last in self._response_subclasses
         ):
@@ -311,6 +311,16 @@ class ModuleModel:
         return [r for r in self.routes if r.handler is handler]
 
 
+def last_name(node: ast.AST) -> str | None:
+    """The last name of a dotted reference: `HTTPException` in `fastapi.HTTPException` and in
+    `HTTPException`; None for anything else (a call, a subscript)."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return None
+
+
 def statement_first_line(stmt: ast.stmt) -> int:
     decorators = getattr(stmt, "decorator_list", None)
     if decorators:
@@ -328,9 +338,7 @@ def _call_assignments(part: dict) -> list:
 def may_create_app(assignment: ast.Assign | ast.AnnAssign, app_class_names: set[str]) -> bool:
     """The quick test for `x = FastAPI(...)` (before resolving the name): the last name of the
     call is one an app or router class can have here (`ModuleModel.app_class_names`)."""
-    func = assignment.value.func  # type: ignore[union-attr]
-    last = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
-    return last in app_class_names
+    return last_name(assignment.value.func) in app_class_names  # type: ignore[union-attr]
 
 
 def app_assignments(part: dict, app_class_names: set[str]) -> list:

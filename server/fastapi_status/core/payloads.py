@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator
 
-from fastapi_status.core.index import STATEMENT_FIELDS, cached_on, scope_nodes
+from fastapi_status.core.index import cached_on, scope_nodes, scope_statements
 from fastapi_status.core.model import FunctionNode, ModuleModel, Route, kwarg
 from fastapi_status.core.text import lazy_pattern
 
@@ -274,28 +274,18 @@ def single_literal_local(handler: FunctionNode, name: ast.Name) -> ast.Assign | 
 
 
 _LITERALS = (ast.Dict, ast.Call, ast.JoinedStr, ast.BinOp, ast.Constant)
-_NESTED_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 
 def _literal_assignments(handler: FunctionNode) -> set[str]:
     """The names a statement of the handler's own scope assigns a value `single_literal_local`
-    accepts (`name = {…}`): the quick test before `_locals_table` walks every node of it. An
-    assignment is a statement, so the walk enters no expression (kept on the node)."""
-    return cached_on(handler, "literal_assignments", lambda: _find_literal_assignments(handler))
+    accepts (`name = {…}`): the quick test before `_locals_table` walks every node of it (kept
+    on the node)."""
+    return cached_on(handler, "literal_assignments", lambda: _assigned_literals(handler.body))
 
 
-def _find_literal_assignments(handler: FunctionNode) -> set[str]:
-    names: set[str] = set()
-    stack: list[ast.AST] = list(handler.body)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (ast.Assign, ast.AnnAssign)):
-            if isinstance(node.value, _LITERALS):
-                names.update(t.id for t in _targets(node) if isinstance(t, ast.Name))
-        elif not isinstance(node, _NESTED_SCOPES):
-            for field in STATEMENT_FIELDS:
-                stack.extend(getattr(node, field, None) or ())
-    return names
+def _assigned_literals(body: list[ast.stmt]) -> set[str]:
+    assignments = [n for n in scope_statements(body) if isinstance(n, (ast.Assign, ast.AnnAssign))]
+    return {t.id for n in assignments if isinstance(n.value, _LITERALS) for t in _targets(n) if isinstance(t, ast.Name)}
 
 
 def _locals_table(handler: FunctionNode) -> tuple[set[int], dict[str, list[ast.AST]]]:

@@ -15,7 +15,7 @@ import ast
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from fastapi_status.core.model import APP_CLASSES, ModuleModel, kwarg
+from fastapi_status.core.model import APP_CLASSES, ModuleModel, kwarg, last_name
 
 if TYPE_CHECKING:
     from fastapi_status.core.context import Context
@@ -140,8 +140,7 @@ def _responses_keys(value: ast.expr) -> list[StatusSite]:
 
 
 def _takes_responses(ctx: "Context", call: ast.Call) -> bool:
-    func = call.func
-    last = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+    last = last_name(call.func)
     if last not in ctx.model.app_class_names and last != "include_router":
         return False  # the quick test: most calls are neither
     if ctx.model.qualname(call.func) in APP_CLASSES:

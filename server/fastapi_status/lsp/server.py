@@ -5,6 +5,7 @@ fix-all, hover and inlay hints. Every rule decision is the core's."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
 import traceback
@@ -117,43 +118,37 @@ class FastapiStatusServer(LanguageServer):
         if snap is None:
             return None
         text, version, settings = snap
-        job, base = self.analysis_job(uri, text, version, settings)
-        try:
+        with self.analysis_job(uri, text, version, settings) as job:
             return self.finish(uri, text, version, settings, job())
+
+    @contextlib.contextmanager
+    def analysis_job(self, uri: str, text: str, version: int | None, settings: Settings):
+        """The analysis to run for this text: from the previous analysis, edited where the text
+        changed (core/incremental.py), when that one is free and comparable (it is marked in use
+        until the block ends); else of the whole text.
+
+        When the job fails, the state it started from is forgotten (it may be half moved: the
+        next analysis starts from the text). Else that state is free again when the block ends,
+        or gone when the result replaced it (an analysis moves nodes only when it succeeds)."""
+        base = self.states.get(uri)
+        if (
+            base is None
+            or base.in_use
+            or base.settings != settings
+            or base.version is None
+            or version is None
+            or base.version >= version
+        ):
+            yield functools.partial(analyze, text, settings)
+            return
+        base.in_use = True
+        try:
+            yield functools.partial(analyze_edit, base.analysis, text, settings)
         except Exception:
-            self.forget_broken(uri, base)
+            if self.states.get(uri) is base:
+                del self.states[uri]
             raise
         finally:
-            self.release(uri, base)
-
-    def analysis_job(self, uri: str, text: str, version: int | None, settings: Settings):
-        """The analysis to run for this text, and the state it starts from (marked in use until
-        `release`): the previous analysis, edited where the text changed (core/incremental.py),
-        when it is free and comparable; else none, and the whole text is analysed."""
-        previous = self.states.get(uri)
-        if (
-            previous is not None
-            and not previous.in_use
-            and previous.settings == settings
-            and previous.version is not None
-            and version is not None
-            and previous.version < version
-        ):
-            previous.in_use = True
-            return functools.partial(analyze_edit, previous.analysis, text, settings), previous
-        return functools.partial(analyze, text, settings), None
-
-    def forget_broken(self, uri: str, base: DocState | None) -> None:
-        """An analysis that started from `base` failed: `base` may be half moved, so the next
-        analysis starts from the text."""
-        if base is not None and self.states.get(uri) is base:
-            del self.states[uri]
-
-    def release(self, uri: str, base: DocState | None) -> None:
-        """The analysis that started from `base` is over: when its result replaced it, `base` is
-        gone; else it was left as it was (an analysis moves nodes only when it succeeds) and is
-        free again."""
-        if base is not None:
             base.in_use = False
 
     def lsp_diagnostics(self, uri: str, state: DocState) -> list[types.Diagnostic]:
@@ -207,15 +202,11 @@ class FastapiStatusServer(LanguageServer):
     async def _analyse_in_pool(self, uri: str, text: str, version: int | None, settings: Settings) -> DocState | None:
         """Analyse in the thread pool and record the result, even when the text has changed
         meanwhile: the next analysis starts from it."""
-        job, base = self.analysis_job(uri, text, version, settings)
         try:
-            result = await asyncio.get_running_loop().run_in_executor(None, job)
-            return self.finish(uri, text, version, settings, result)
-        except Exception:
-            self.forget_broken(uri, base)
-            raise
+            with self.analysis_job(uri, text, version, settings) as job:
+                result = await asyncio.get_running_loop().run_in_executor(None, job)
+                return self.finish(uri, text, version, settings, result)
         finally:
-            self.release(uri, base)
             if self.running.get(uri) is asyncio.current_task():
                 del self.running[uri]
 

@@ -6,7 +6,7 @@ from typing import Iterable
 from fastapi_status.core.context import Context
 from fastapi_status.core.diagnostics import Diagnostic
 from fastapi_status.core.flow import ReturnSite
-from fastapi_status.core.model import FunctionNode, Route
+from fastapi_status.core.model import FunctionNode, Route, last_name
 from fastapi_status.core.payloads import JSON_RESPONSES, response_handed_off
 from fastapi_status.core.statuses import body_allowed, describe
 from fastapi_status.core.text import parse_quietly
@@ -273,7 +273,7 @@ def _admits_none(ctx: Context, node: ast.expr, depth: int = 0) -> bool:
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
         return _admits_none(ctx, node.left, depth + 1) or _admits_none(ctx, node.right, depth + 1)
     if isinstance(node, ast.Subscript):
-        base = _last_name(node.value)
+        base = last_name(node.value)
         elts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
         if base == "Optional":
             return True
@@ -282,7 +282,7 @@ def _admits_none(ctx: Context, node: ast.expr, depth: int = 0) -> bool:
         if base == "Annotated" and elts:
             return _admits_none(ctx, elts[0], depth + 1)
         return False
-    name = _last_name(node)
+    name = last_name(node)
     if name in _OPTIONAL_NAMES:
         return True
     if isinstance(node, ast.Name):
@@ -290,14 +290,6 @@ def _admits_none(ctx: Context, node: ast.expr, depth: int = 0) -> bool:
         if alias is not None:
             return _admits_none(ctx, alias, depth + 1)
     return False
-
-
-def _last_name(node: ast.expr) -> str | None:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        return node.attr
-    return None
 
 
 def _module_alias(ctx: Context, name: str) -> ast.expr | None:

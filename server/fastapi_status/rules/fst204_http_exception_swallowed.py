@@ -13,7 +13,7 @@ from fastapi_status.core.diagnostics import (
     Fix,
     FixNotApplicable,
 )
-from fastapi_status.core.index import STATEMENT_FIELDS, cached_on, children
+from fastapi_status.core.index import cached_on, children, statement_children
 from fastapi_status.core.model import HTTP_EXCEPTION
 from fastapi_status.core.status_sites import raised_status
 from fastapi_status.core.statuses import describe
@@ -263,13 +263,8 @@ def _walk_body(stmts: list[ast.stmt], expressions: bool = True) -> Iterator[ast.
             inner_catches = any(_is_broad(h) or _names_http(h) for h in node.handlers)
             parts = ([] if inner_catches else node.body) + node.handlers + node.orelse + node.finalbody
             stack.extend(reversed(parts))
-        elif expressions:
-            stack.extend(reversed(children(node)))
         else:
-            for name in reversed(STATEMENT_FIELDS):
-                value = getattr(node, name, None)
-                if value:
-                    stack.extend(reversed(value))
+            stack.extend(reversed(children(node) if expressions else statement_children(node)))
 
 
 def _walk_statements(stmts: list[ast.stmt]) -> Iterator[ast.AST]:
