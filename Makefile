@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-e2e docs clean editor browser bench
+.PHONY: demo test test-e2e docs clean editor browser bench eval
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,12 @@ browser:
 # or BENCH_ARGS="--only server" (groups: check, server, analysis).
 bench:
 	$(PYTHON) bench/run.py $(BENCH_ARGS)
+
+# Accuracy on the eight public corpora against the labels in bench/eval/ (fetches the corpora;
+# never part of make test). Prints precision per rule, recall on the random sample, and every
+# finding nobody has labelled yet. EVAL_ARGS="--markdown" prints the README's table.
+eval: $(STAMP)
+	$(BIN)/python bench/eval/run.py $(EVAL_ARGS)
 
 clean:
 	rm -rf $(VENV) .fastapi_status_cache .pytest_cache vscode-client/node_modules vscode-client/dist vscode-client/dist-test vscode-client/bundled vscode-client/e2e/.work vscode-client/*.vsix
