@@ -6,14 +6,14 @@ import ast
 import json
 import os
 
-CREATE = "from fastapi import APIRouter\nrouter = APIRouter()\n@router.post('/items')\ndef create_item():\n    return {}\n"
+CREATE = "from fastapi import APIRouter\nrouter = APIRouter()\n@router.post('/items')\ndef create_item(item: dict):\n    return item\n"
 
 
 def test_example_app_text_output_and_exit_code(project, cli):
     r = cli("check", "examples", "--no-cache", cwd=project)
     assert r.returncode == 1, r.stderr
     lines = r.stdout.splitlines()
-    assert "examples/shop/items.py:10:2: FST101 [*] POST route `create_item` creates a resource" in r.stdout
+    assert "examples/shop/items.py:10:2: FST101 POST route `create_item` creates a resource" in r.stdout
     codes = {line.split()[1] for line in lines if ": FST" in line}
     assert codes >= {"FST101", "FST102", "FST103", "FST201", "FST202", "FST203", "FST204", "FST205",
                      "FST302", "FST303", "FST304", "FST305"}
@@ -50,9 +50,9 @@ def test_syntax_error_and_non_utf8_are_problems_not_tracebacks(tmp_path, cli):
 
 
 def test_declared_encoding_is_honoured(tmp_path, cli):
-    src = "# -*- coding: latin-1 -*-\n" + CREATE.replace("return {}", "return {'name': 'caf\xe9'}")
+    src = "# -*- coding: latin-1 -*-\n" + CREATE.replace("return item", "return {**item, 'name': 'caf\xe9'}")
     (tmp_path / "legacy.py").write_bytes(src.encode("latin-1"))
-    r = cli("check", "--fix", "--no-cache", cwd=tmp_path)
+    r = cli("check", "--fix", "--unsafe-fixes", "--no-cache", cwd=tmp_path)
     assert r.returncode == 0, r.stdout + r.stderr
     fixed = (tmp_path / "legacy.py").read_bytes().decode("latin-1")
     assert "status_code=201" in fixed and "caf\xe9" in fixed
@@ -67,10 +67,12 @@ def test_fix_then_check_leaves_nothing_fixable(project, cli):
     again = cli("check", "examples", "--no-cache", "--format", "json", cwd=project)
     remaining = json.loads(again.stdout)
     assert not [d for d in remaining if d["fix"] and d["fix"]["applicability"] == "safe"]
-    assert "status_code=201" in (project / "examples/shop/items.py").read_text()
+    assert "HTTP_422_UNPROCESSABLE_CONTENT" in (project / "examples/shop/accounts.py").read_text()  # FST303, safe
+    assert "status_code=201" not in (project / "examples/shop/items.py").read_text()  # FST101 is unsafe
 
     unsafe = cli("check", "examples", "--fix", "--unsafe-fixes", "--no-cache", cwd=project)
     assert "fixed" in unsafe.stdout
+    assert "status_code=201" in (project / "examples/shop/items.py").read_text()
     final = json.loads(cli("check", "examples", "--no-cache", "--format", "json", cwd=project).stdout)
     assert not [d for d in final if d["fix"]]
     for path in (project / "examples").rglob("*.py"):
@@ -81,6 +83,8 @@ def test_diff_shows_and_writes_nothing(project, cli):
     before = {p: p.read_text() for p in (project / "examples").rglob("*.py")}
     r = cli("check", "examples", "--diff", "--no-cache", cwd=project)
     assert r.returncode == 1
+    assert '+@router.post("", status_code=201)' not in r.stdout  # unsafe: not without --unsafe-fixes
+    r = cli("check", "examples", "--diff", "--unsafe-fixes", "--no-cache", cwd=project)
     assert "--- a/examples/shop/items.py" in r.stdout and "+++ b/examples/shop/items.py" in r.stdout
     assert '+@router.post("", status_code=201)' in r.stdout
     assert "Would fix" in r.stderr
@@ -126,7 +130,7 @@ def test_skips_virtualenvs_and_build_folders(tmp_path, cli):
 
 def test_status_style_option(tmp_path, cli):
     (tmp_path / "a.py").write_text(CREATE)
-    r = cli("check", "--diff", "--status-style", "constant", "--no-cache", cwd=tmp_path)
+    r = cli("check", "--diff", "--unsafe-fixes", "--status-style", "constant", "--no-cache", cwd=tmp_path)
     assert "+from fastapi import APIRouter, status" in r.stdout
     assert "status_code=status.HTTP_201_CREATED" in r.stdout
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-CREATE = "from fastapi import APIRouter\nrouter = APIRouter()\n@router.post('/items')\ndef create_item():\n    return {}\n"
+CREATE = "from fastapi import APIRouter\nrouter = APIRouter()\n@router.post('/items')\ndef create_item(item: dict):\n    return item\n"
 DELETE = "from fastapi import APIRouter\nrouter = APIRouter()\n@router.delete('/items/{i}')\ndef delete_item(i: int):\n    pass\n"
 
 
@@ -48,7 +48,7 @@ def test_nearest_config_wins(tmp_path, cli):
 def test_status_style_from_config(tmp_path, cli):
     (tmp_path / "a.py").write_text(CREATE)
     write(tmp_path, 'status-style = "constant"')
-    r = cli("check", "--diff", "--no-cache", cwd=tmp_path)
+    r = cli("check", "--diff", "--unsafe-fixes", "--no-cache", cwd=tmp_path)
     assert "status_code=status.HTTP_201_CREATED" in r.stdout
 
 

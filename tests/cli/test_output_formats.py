@@ -18,7 +18,7 @@ def test_json_has_ruffs_shape(project, cli):
         assert item["filename"].startswith(str(project))
     create = next(i for i in items if i["code"] == "FST101" and i["filename"].endswith("items.py"))
     assert create["location"] == {"row": 10, "column": 2}
-    assert create["fix"]["applicability"] == "safe"
+    assert create["fix"]["applicability"] == "unsafe"
     [edit] = create["fix"]["edits"]
     assert edit["content"] == ", status_code=201"
     assert edit["location"] == edit["end_location"] == {"row": 10, "column": 16}

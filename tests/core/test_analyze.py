@@ -80,14 +80,14 @@ def test_fix_keeps_crlf_line_endings_and_comments():
 def test_fix_adds_the_import_once_and_extends_an_existing_one():
     from fastapi_status.core.analyze import Settings as S
 
-    src = "from fastapi import APIRouter\nrouter = APIRouter()\n@router.post('/items')\ndef create_item():\n    return {}\n"
+    src = "from fastapi import APIRouter\nrouter = APIRouter()\n@router.post('/items')\ndef create_item(item: dict):\n    return item\n"
     [d] = analyze(src, S(select=frozenset({"FST101"}), status_style="constant")).diagnostics
     fixed = apply_edits(src, d.preferred_fix.edits())
     assert fixed.startswith("from fastapi import APIRouter, status\n")
     assert "status_code=status.HTTP_201_CREATED" in fixed
     ast.parse(fixed)
 
-    src2 = '"""Doc."""\nimport fastapi as f\nrouter = f.APIRouter()\n@router.post("/x")\ndef create_x():\n    return {}\n'
+    src2 = '"""Doc."""\nimport fastapi as f\nrouter = f.APIRouter()\n@router.post("/x")\ndef create_x(x: dict):\n    return x\n'
     [d] = analyze(src2, S(select=frozenset({"FST101"}), status_style="constant")).diagnostics
     fixed = apply_edits(src2, d.preferred_fix.edits())
     assert "status_code=f.status.HTTP_201_CREATED" in fixed and fixed.count("import") == 1

@@ -205,6 +205,20 @@ def test_a_replaced_analysis_is_freed_without_the_cycle_collector():
             "status.HTTP_200_OK",
             "int(200) + 0      ",
         ),
+        (  # the paths of the other routes: `POST /items` creates what `/items/{item_id}` reads
+            "from fastapi import APIRouter\nrouter = APIRouter()\n\n"
+            "@router.post('/items')\ndef create_item():\n    return {'id': 1}\n\n"
+            "@router.get('/items/{item_id}')\ndef read_item(item_id: int):\n    return {'id': item_id}\n",
+            "'/items/{item_id}'",
+            "'/other/{item_id}'",
+        ),
+        (  # what a helper returns: a handler that answers with the helper's Response sets its status
+            "from fastapi import APIRouter\nfrom fastapi.responses import JSONResponse\nrouter = APIRouter()\n\n"
+            "def answer(body):\n    response = JSONResponse(body)\n    return body\n\n"
+            "@router.post('/items')\ndef create_item(item: dict):\n    return answer(item)\n",
+            "return body",
+            "return response",
+        ),
     ],
 )
 def test_an_edit_that_changes_a_module_wide_fact_is_analysed_in_full(source, old, new):

@@ -39,13 +39,13 @@ local ok, err = pcall(function()
   end
   step("diagnostics")
 
-  -- The FST101 squiggle sits on the `@router.post` decorator: put the cursor there and ask for
-  -- the code actions the way a user does; the menu picks the preferred one.
+  -- The FST102 squiggle sits on the body a 204 route returns: put the cursor there and ask for
+  -- the code actions the way a user does; the menu picks the preferred (safe) one.
   local target
   for _, d in ipairs(report.diagnostics) do
-    if d.code == "FST101" then target = d end
+    if d.code == "FST102" then target = d end
   end
-  assert(target, "no FST101 diagnostic")
+  assert(target, "no FST102 diagnostic")
   vim.api.nvim_win_set_cursor(0, { target.line + 1, target.col })
   local offered = {}
   vim.ui.select = function(items, _, on_choice)

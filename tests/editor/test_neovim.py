@@ -35,9 +35,11 @@ def test_neovim_applies_the_preferred_quick_fix(tmp_path):
     assert sorted(d["code"] for d in report["diagnostics"]) == ["FST101", "FST102", "FST201", "FST202", "FST204"]
     assert all(d["source"] == "fastapi-status" for d in report["diagnostics"])
     preferred = [a["title"] for a in report["offered"] if a["preferred"]]
-    assert preferred == ["Add `status_code=201` (FST101)"]
+    assert preferred == ["Return no body (FST102)"]
+    assert any(a["title"].startswith("Answer 200 with the body") and a["title"].endswith("[unsafe]") for a in report["offered"])
 
     original = ITEMS.read_text().splitlines(keepends=True)
     written = target.read_text().splitlines(keepends=True)
-    assert written[9] == '@router.post("", status_code=201)  # FST101: creates an item, answers 200\n'
-    assert written[:9] + written[10:] == original[:9] + original[10:]  # nothing else touched
+    line = original.index('    return {"deleted": item_id}  # FST102: FastAPI drops this body\n')
+    assert written[line] == "    return None  # FST102: FastAPI drops this body\n"
+    assert written[:line] + written[line + 1 :] == original[:line] + original[line + 1 :]  # nothing else touched

@@ -82,7 +82,7 @@ async def broken_rule_client(lsp_client: LanguageClient):
 
 
 WORKSPACE_FILES = {
-    "a.py": "from fastapi import APIRouter\nrouter = APIRouter()\n@router.post('/items')\ndef create_item():\n    return {}\n",
+    "a.py": "from fastapi import APIRouter\nrouter = APIRouter()\n@router.post('/items')\ndef create_item(item: dict):\n    return item\n",
     "pkg/b.py": "from fastapi import FastAPI\napp = FastAPI()\n@app.get('/i')\ndef read():\n    return {'error': 'Item not found'}\n",
     "clean.py": "print('no web here')\n",
 }

@@ -13,8 +13,14 @@ from lsprotocol import types
 ROOT = Path(__file__).resolve().parents[2]
 ITEMS = ROOT / "examples" / "shop" / "items.py"
 
-CREATE = "from fastapi import APIRouter\nrouter = APIRouter()\n@router.post('/items')\ndef create_item():\n    return {}\n"
+CREATE = "from fastapi import APIRouter\nrouter = APIRouter()\n@router.post('/items')\ndef create_item(item: dict):\n    return item\n"
 CREATED = CREATE.replace("'/items')", "'/items', status_code=201)")
+ADD_201 = "Add `status_code=201`"  # FST101's fix (unsafe: offered, not preferred)
+
+
+def add_201(actions):
+    [action] = [a for a in actions if a.title.startswith(ADD_201)]
+    return action
 
 
 def open_doc(client, uri: str, text: str, version: int = 1) -> None:
@@ -168,7 +174,7 @@ async def test_syntax_error_keeps_last_good_diagnostics(client):
     change(client, uri, 2, CREATE + "def broken(:\n")
     # Requests on the broken text answer from the last good analysis.
     actions = await actions_for(client, uri, first)
-    assert any(a.is_preferred for a in actions)
+    assert add_201(actions)
     change(client, uri, 3, CREATED)
     assert codes(first) == ["FST101"] and await diagnostics_for(client, uri, 3) == []
     assert [p.version for p in publishes(client, uri)] == [1, 3]  # nothing for the broken text
@@ -205,7 +211,7 @@ async def test_big_document(client):
 @pytest.mark.asyncio
 async def test_non_ascii_columns_are_utf16(client):
     uri = "file:///tmp/fst_utf16.py"
-    text = CREATE.replace("def create_item():", "def create_item():  # 🎉 é").replace(
+    text = CREATE.replace("def create_item(item: dict):", "def create_item(item: dict):  # 🎉 é").replace(
         "@router.post('/items')", "x = '🎉'; router.post('/items')(lambda: 0)\n@router.post('/items')"
     )
     open_doc(client, uri, text)
@@ -239,11 +245,12 @@ async def test_quick_fix_is_resolved_lazily_and_versioned(client):
     open_doc(client, uri, CREATE)
     diags = await diagnostics_for(client, uri, 1)
     actions = await actions_for(client, uri, diags)
-    preferred = [a for a in actions if a.is_preferred]
-    assert len(preferred) == 1 and preferred[0].edit is None  # built only on resolve
-    assert preferred[0].kind == types.CodeActionKind.QuickFix and list(preferred[0].diagnostics) == diags
+    fix = add_201(actions)
+    assert fix.edit is None  # built only on resolve
+    assert fix.kind == types.CodeActionKind.QuickFix and list(fix.diagnostics) == diags
+    assert not fix.is_preferred and "unsafe" in fix.title  # FST101's fix changes the status clients see
     assert any(a.title == "Ignore FST101 on this line" for a in actions)
-    resolved = await client.code_action_resolve_async(preferred[0])
+    resolved = await client.code_action_resolve_async(fix)
     [doc_edit] = resolved.edit.document_changes
     assert doc_edit.text_document.version == 1
     assert apply(CREATE, doc_edit.edits) == CREATED
@@ -271,7 +278,7 @@ async def test_stale_action_is_not_resolved(client):
     actions = await actions_for(client, uri, diags)
     change(client, uri, 2, "# a new first line\n" + CREATE)
     await diagnostics_for(client, uri, 2)
-    resolved = await client.code_action_resolve_async(next(a for a in actions if a.is_preferred))
+    resolved = await client.code_action_resolve_async(add_201(actions))
     assert resolved.edit is None  # refused, never misapplied at the old position
 
 
@@ -307,7 +314,8 @@ async def test_fix_all_source_action(client):
     [doc_edit] = resolved.edit.document_changes
     assert doc_edit.text_document.version == 1
     out = apply(text, doc_edit.edits)
-    assert "status_code=status.HTTP_201_CREATED" in out and "HTTP_422_UNPROCESSABLE_CONTENT" in out
+    assert "HTTP_422_UNPROCESSABLE_CONTENT" in out  # FST303's rename is safe
+    assert "status_code=" not in out  # FST101's fix is unsafe: fix-all leaves it
     assert not await actions_for(client, uri, [], only=["quickfix"])
 
 
@@ -463,8 +471,8 @@ async def test_edits_come_with_the_action_when_the_client_cannot_resolve(eager_c
     uri = "file:///tmp/fst_eager.py"
     open_doc(eager_client, uri, CREATE)
     diags = await diagnostics_for(eager_client, uri, 1)
-    [preferred] = [a for a in await actions_for(eager_client, uri, diags) if a.is_preferred]
-    assert apply(CREATE, preferred.edit.document_changes[0].edits) == CREATED
+    fix = add_201(await actions_for(eager_client, uri, diags))
+    assert apply(CREATE, fix.edit.document_changes[0].edits) == CREATED
     # This client registers file watchers dynamically: the server watches pyproject.toml.
     [watch] = eager_client.registrations
     assert watch.method == types.WORKSPACE_DID_CHANGE_WATCHED_FILES
@@ -528,8 +536,8 @@ async def test_edits_that_add_lines_move_the_diagnostics_below(client):
     ]
     # The quick fix of the last diagnostic (below the edit) rewrites the right lines.
     last = max(moved, key=lambda d: d.range.start.line)
-    got = [a for a in await actions_for(client, uri, [last]) if a.is_preferred]
-    want = [a for a in await actions_for(client, fresh, [max(expected, key=lambda d: d.range.start.line)]) if a.is_preferred]
+    got = [a for a in await actions_for(client, uri, [last]) if not a.title.startswith("Ignore")]
+    want = [a for a in await actions_for(client, fresh, [max(expected, key=lambda d: d.range.start.line)]) if not a.title.startswith("Ignore")]
     assert got and want
     resolved = (await client.code_action_resolve_async(got[0])).edit.document_changes[0]
     wanted = (await client.code_action_resolve_async(want[0])).edit.document_changes[0]

@@ -16,11 +16,12 @@ A statement is analysed alone only when the rest of the module provably cannot s
   names);
 - if a function it defines is named anywhere else (a helper other routes follow into, a
   dependency), what those rules read of it is unchanged: its raises, calls, `try`/`except`
-  blocks and parameters;
+  blocks, parameters and returns;
 - its imports, classes and `global` declarations are the same as before (a function's own
   imports resolve names for the whole module), and it registers no route with `add_api_route`;
-- the apps and routers it assigns (`app = FastAPI()`, at any depth) are the same, and it uses
-  `status.…` as before (either counts for the whole module: routes elsewhere, fix texts);
+- the apps and routers it assigns (`app = FastAPI()`, at any depth) are the same, it uses
+  `status.…` as before, and its routes have the same paths (each counts for the whole module:
+  routes elsewhere, fix texts, a `POST /items` next to `/items/{id}`);
 - it names no deprecated status constant (FST303 renames their uses across the module).
 
 Module-wide facts a rule reads (does the module answer 422 anywhere?) are kept per statement
@@ -38,7 +39,7 @@ from fastapi_status.core.analyze import Analysis, Settings, analyze, collector_p
 from fastapi_status.core.context import Context
 from fastapi_status.core.diagnostics import Diagnostic, Fix, Position, Range, Related
 from fastapi_status.core.index import ATTRIBUTE_BASES, NodeIndex
-from fastapi_status.core.model import STATUS_MODULE, ModuleModel, app_assignments, statement_first_line
+from fastapi_status.core.model import STATUS_MODULE, ModuleModel, app_assignments, literal_str, statement_first_line
 from fastapi_status.core.status_sites import ANSWERS_422, answers_422, status_sites
 from fastapi_status.core.statuses import DEPRECATED_CONSTANTS
 from fastapi_status.core.text import line_starts, parse_quietly, split_lines
@@ -340,11 +341,20 @@ def _same_footprint(old: dict, new: dict) -> bool:
 
 def _module_facts(part: dict, model: ModuleModel) -> tuple:
     """What the module model takes from a statement for the whole module, besides names: the
-    apps and routers it assigns (at any depth), and whether it writes `status.…` (the fixes of
-    every statement then write `status.HTTP_201_CREATED` rather than `201`)."""
+    apps and routers it assigns (at any depth), whether it writes `status.…` (the fixes of
+    every statement then write `status.HTTP_201_CREATED` rather than `201`), and the paths of
+    the routes it registers (FST101 reads the module's other routes: `/items/{id}` next to a
+    `POST /items`)."""
     apps = [ast.dump(n) for n in app_assignments(part, model.app_class_names)]
     statuses = [alias in part[ATTRIBUTE_BASES] for alias in model.imports.local_names_for(STATUS_MODULE)]
-    return apps, statuses
+    paths = [  # (literal paths only: the model knows no other; and no ast.dump, which makes cycles)
+        [literal_str(a) for a in (*d.args[:1], *(k.value for k in d.keywords if k.arg == "path"))]
+        for kind in _FUNCTIONS
+        for f in part.get(kind, ())
+        for d in f.decorator_list
+        if isinstance(d, ast.Call)
+    ]
+    return apps, statuses, paths
 
 
 def _bound(part: dict) -> tuple:
@@ -375,9 +385,10 @@ def _named_elsewhere(counts: Counter, part: dict) -> bool:
 
 
 def _seen_by_callers(part: dict) -> tuple:
-    """What rules that follow a function from its callers read of it (FST204, FST401): the
-    HTTPExceptions it raises and where, the module functions it calls, the `except` clauses and
-    `try` blocks around them, and its parameters (`Depends(...)`)."""
+    """What rules that follow a function from its callers read of it (FST204, FST401, FST101):
+    the HTTPExceptions it raises and where, the module functions it calls, the `except` clauses
+    and `try` blocks around them, its parameters (`Depends(...)`), and what it returns (a
+    helper that builds the handler's Response) and is annotated to return."""
     raises = [ast.dump(n, include_attributes=True) for n in part.get(ast.Raise, ())]
     calls = [ast.dump(n.func) for n in part.get(ast.Call, ()) if isinstance(n.func, ast.Name)]
     handlers = [
@@ -385,7 +396,9 @@ def _seen_by_callers(part: dict) -> tuple:
     ]
     tries = [(t.lineno, t.end_lineno) for kind in _TRIES for t in part.get(kind, ())]
     params = [ast.dump(f.args) for kind in _FUNCTIONS for f in part.get(kind, ())]
-    return raises, calls, handlers, tries, params
+    returns = [ast.dump(n) for n in part.get(ast.Return, ())]
+    returns += [ast.dump(f.returns) for kind in _FUNCTIONS for f in part.get(kind, ()) if f.returns]
+    return raises, calls, handlers, tries, params, returns
 
 
 def _statements_answering_422(analysis: Analysis) -> set[int]:

@@ -7,6 +7,13 @@ import re
 import warnings
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
+
+
+def words(name: str) -> list[str]:
+    """The lower-case words of an identifier or a path: `createUser_v2` → ["create", "user",
+    "v", "2"]; `/api-keys/{id}` → ["api", "keys", "id"]."""
+    return [w.lower() for part in name.split("_") for w in _WORD.findall(part)]
 
 
 def split_lines(source: str) -> list[str]:

@@ -19,7 +19,7 @@ def has_status_argument(call: ast.Call) -> bool:
     return len(call.args) >= 2 or any(kw.arg in ("status_code", None) for kw in call.keywords)
 
 
-def set_response_status_fix(ctx: "Context", call: ast.Call, code: int, title: str) -> Fix:
+def set_response_status_fix(ctx: "Context", call: ast.Call, code: int, title: str, applicability: Applicability) -> Fix:
     def build():
         text, import_edits = status_reference(ctx, code, before_line=call.lineno)
 
@@ -29,4 +29,4 @@ def set_response_status_fix(ctx: "Context", call: ast.Call, code: int, title: st
 
         return rewrite(ctx, call, plan) + import_edits
 
-    return Fix(title, Applicability.SAFE, build)
+    return Fix(title, applicability, build)

@@ -14,9 +14,7 @@ if TYPE_CHECKING:
     from fastapi_status.core.context import Context
 
 
-def add_status_fix(
-    ctx: "Context", route: Route, code: int, title: str, applicability: Applicability = Applicability.SAFE
-) -> Fix:
+def add_status_fix(ctx: "Context", route: Route, code: int, title: str, applicability: Applicability) -> Fix:
     """Add (or replace) `status_code=` on the route's decorator or add_api_route call."""
 
     def build():

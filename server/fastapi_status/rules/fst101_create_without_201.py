@@ -1,60 +1,210 @@
 from __future__ import annotations
 
+import ast
 import re
 from typing import Iterable
 
+from fastapi_status.core.answers import chooses_own_status
 from fastapi_status.core.context import Context
-from fastapi_status.core.diagnostics import Diagnostic
-from fastapi_status.core.model import Route
+from fastapi_status.core.diagnostics import Applicability, Diagnostic
+from fastapi_status.core.model import FunctionNode, Route, last_name
+from fastapi_status.core.params import input_parameters, reads_raw_request
+from fastapi_status.core.payloads import receives_webhooks
+from fastapi_status.core.text import lazy_pattern, words
 from fastapi_status.core.values import Kind
 from fastapi_status.fixes.route import add_status_fix
 from fastapi_status.rules.base import Invalid, Rule
 
 CREATE_VERBS = {"create", "add", "register", "insert", "new", "signup"}
-# Words that make a POST an action, not the creation of a resource.
+# Words a handler's name may start with before its verb: `api_create_item`, `v2_add_user`.
+PREFIX_WORDS = {"api", "handle", "handler", "do", "route", "endpoint", "http", "rest", "post", "async", "v",
+                "admin", "internal", "public", "web", "ui", "app"}
+# Trailing words of a handler's name that are not part of what it creates.
+FILLER_WORDS = {"route", "endpoint", "handler", "fn", "func", "view", "api", "v", "async", "impl"}
+PREPOSITIONS = {"for", "from", "to", "by", "with", "in", "on", "of", "into", "at", "via"}
+# Create-or-update: the resource may exist already, so 201 cannot be promised.
+UPSERT_WORDS = {"or", "upsert", "ensure", "replace", "put", "update", "sync", "set", "save"}
+# What a POST "creates" that is not a resource of the API: an action's result, a credential, a
+# search, a model's answer. (Tags, labels, members, roles, events and logs are resources.)
 ACTION_WORDS = {
     "login", "logout", "signin", "token", "tokens", "refresh", "auth", "authenticate", "authorize",
-    "oauth", "callback", "search", "query", "find", "filter", "lookup", "validate", "validation",
-    "verify", "check", "test", "webhook", "webhooks", "publish", "run", "execute", "exec", "trigger",
-    "send", "notify", "preview", "calculate", "compute", "estimate", "predict", "count", "export",
-    "sync", "reset", "ping", "health", "start", "stop", "cancel", "retry", "render", "convert",
-    "parse", "process", "handle", "dispatch", "invoke", "call", "batch", "bulk", "import", "upload",
-    "to", "from", "message", "messages", "event", "events", "log", "logs", "chat", "completion",
-    "completions", "embedding", "embeddings", "session", "sessions", "cookie", "cookies", "header",
-    "headers", "tag", "tags", "label", "labels", "permission", "permissions", "role", "roles", "member",
-    "members", "alias", "aliases", "filters",
+    "oauth", "callback", "callbacks", "search", "query", "find", "filter", "filters", "lookup", "validate",
+    "validation", "verify", "verification", "check", "test", "publish", "execute", "exec", "send",
+    "notify", "preview", "calculate", "compute", "estimate", "predict", "prediction", "predictions",
+    "count", "export", "reset", "ping", "health", "start", "stop", "cancel", "retry", "render",
+    "convert", "parse", "process", "dispatch", "invoke", "call", "batch", "bulk", "import", "upload",
+    "chat", "completion", "completions", "embedding", "embeddings", "session", "sessions",
+    "cookie", "cookies", "header", "headers", "alias", "aliases", "permission", "permissions",
+    "moderation", "moderations", "transcription", "transcriptions", "translation", "translations",
+    "speech", "generation", "generations",
 }
-_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
+# A path segment that starts with one of these names the action: the API is RPC-style
+# (`POST /team/new`, `/projects/create`, `/secrets/create_or_update`) and answers 200 by design.
+PATH_VERBS = CREATE_VERBS | UPSERT_WORDS | {
+    "generate", "delete", "remove", "list", "get", "edit", "submit", "make", "build", "store", "apply",
+    "assign", "attach", "sign", "enable", "disable", "approve", "reject", "link", "unlink", "invite",
+}
+HOOK_WORDS = {"hook", "hooks", "webhook", "webhooks"}
+# A docstring that says the route copies another API's contract ("This is the equivalent of
+# POST https://api.openai.com/v1/files", "Supports identical params as: …/api-reference/…").
+_MIRRORS = lazy_pattern(
+    r"equivalent (?:of|to) (?:POST|the)\b|identical (?:params|parameters)|\bcompatible with\b|"
+    r"https?://\S*(?:api-reference|/reference/)",
+    re.I,
+)
+# An answer that says the work was only queued: 202, not 201.
+_QUEUED = lazy_pattern(r"\b(?:queued|enqueued|accepted|scheduled|started|processing|pending|in progress|submitted)\b", re.I)
 
 
-def words(name: str) -> list[str]:
-    """`createUser_v2` → ["create", "user", "v", "2"]."""
-    return [w.lower() for part in name.split("_") for w in _WORD.findall(part)]
+def create_object(name: str) -> list[str] | None:
+    """What a handler's name says it creates: the words of the object phrase around its create
+    verb (`api_create_item` → ["item"], `index_create` → ["index"], `create_search_tool_v2` →
+    ["search", "tool"]), or None when the name does not say it creates something new
+    (`get_or_create_user`, `create_access_token`, `bulk_create_users`, `search_new_items`)."""
+    name_words = ["signup" if w == "sign" and nxt == "up" else w for w, nxt in zip(words(name), [*words(name)[1:], ""])]
+    name_words = [w for i, w in enumerate(name_words) if not (w == "up" and i and name_words[i - 1] == "signup")]
+    verb = next((i for i, w in enumerate(name_words) if w in CREATE_VERBS), None)
+    if verb is None:
+        return None
+    before, after = name_words[:verb], _trim(name_words[verb + 1 :])
+    if all(w in PREFIX_WORDS or w.isdigit() for w in before):
+        obj = after
+    elif not after:  # the verb comes last: `index_create`, `vector_store_create`
+        obj = [w for w in before if w not in PREFIX_WORDS]
+    else:
+        return None
+    phrase = obj[: next((i for i, w in enumerate(obj) if w in PREPOSITIONS), len(obj))]
+    if UPSERT_WORDS & set(obj) or (phrase and phrase[-1] in ACTION_WORDS):
+        return None
+    return phrase
 
 
-def creates_resource(route: Route) -> bool:
-    name_words = words(route.handler.name)
-    if name_words[:2] == ["sign", "up"]:
-        name_words = ["signup", *name_words[2:]]
-    if not name_words or name_words[0] not in CREATE_VERBS:
-        return False
-    last_segment = words((route.path or "").rstrip("/").rsplit("/", 1)[-1])
-    if ACTION_WORDS & set(name_words[1:]) or ACTION_WORDS & set(last_segment):
+def _trim(name_words: list[str]) -> list[str]:
+    """Without the trailing words that say nothing of the object: `create_item_route_v2`."""
+    while name_words and (name_words[-1] in FILLER_WORDS or name_words[-1].isdigit()):
+        name_words = name_words[:-1]
+    return name_words
+
+
+def literal_segments(path: str | None) -> list[str]:
+    """The path's segments that are not parameters: `/teams/{id}/members` → ["teams", "members"]."""
+    return [seg for seg in (path or "").split("/") if seg and "{" not in seg]
+
+
+def rpc_style(path: str | None) -> bool:
+    """A segment of the path has a verb: `POST /team/new`, `/add/allowed_ip`,
+    `/guardrails/register`, `/team/member_add`."""
+    return any(PATH_VERBS & set(words(seg)) for seg in literal_segments(path))
+
+
+def names_an_action(path: str | None) -> bool:
+    """The path says it performs an action (`/items/search`, `/token`) or receives a webhook
+    (`/hooks/github`, `/webhook`), rather than naming a collection."""
+    segments = literal_segments(path)
+    for i, seg in enumerate(segments):
+        seg_words = words(seg)
+        if seg_words and seg_words[-1] in ACTION_WORDS:  # the head noun: `/search_tools` is a collection
+            return True
+        last = i == len(segments) - 1
+        if set(seg_words) & HOOK_WORDS and (not last or set(seg_words) & {"hook", "webhook"}):
+            return True
+    return False
+
+
+def has_item_route(ctx: Context, route: Route) -> bool:
+    """The module also routes `<path>/{param}`: what the POST creates gets a URL of its own."""
+    base = (route.path or "").rstrip("/")
+    return any(
+        other.path is not None and other.path.startswith(base + "/{") and other is not route
+        for other in ctx.model.routes
+    )
+
+
+def only_queues(ctx: Context, route: Route) -> bool:
+    """Every answer is nothing, or a literal that says the work was queued."""
+    returns = ctx.flow(route.handler).returns
+    for site in returns:
+        kind = ctx.kind(site.value, route.handler)
+        if kind is Kind.NONE:
+            continue
+        if isinstance(site.value, ast.Dict) and any(
+            isinstance(v, ast.Constant) and isinstance(v.value, str) and _QUEUED.search(v.value)
+            for v in site.value.values
+        ):
+            continue
         return False
     return True
+
+
+def mirrors_another_api(handler: FunctionNode) -> bool:
+    """The docstring says the route copies another API (whose contract decides its status)."""
+    doc = ast.get_docstring(handler)
+    return bool(doc and _MIRRORS.search(doc))
+
+
+def upserts(handler: FunctionNode) -> bool:
+    """The handler writes an existing row over when there is one: `.upsert(...)`,
+    `.on_conflict_do_update(...)`, `insert_on_conflict(..., on_conflict=OnConflict.DO_UPDATE)`.
+    (An upsert of some other row on the side, `cache.upsert_items(...)`, does not count.)"""
+    for node in ast.walk(handler):
+        if isinstance(node, ast.Call) and last_name(node.func) in ("upsert", "on_conflict_do_update"):
+            return True
+        if (
+            isinstance(node, ast.keyword)
+            and node.arg == "on_conflict"
+            and any(last_name(n) in ("DO_UPDATE", "UPDATE") for n in ast.walk(node.value))
+        ):
+            return True
+    return False
+
+
+def creates_resource(ctx: Context, route: Route) -> bool:
+    """The route creates a resource: the handler's name says so, the path names a collection
+    (not an action or an RPC verb), something new comes in (a body, a query) or gets a URL of its own
+    (an item route under the path), and nothing says it forwards, queues or upserts."""
+    obj = create_object(route.handler.name)
+    if obj is None or rpc_style(route.path) or names_an_action(route.path):
+        return False
+    handler = route.handler
+    if not (input_parameters(handler, route.path) or has_item_route(ctx, route)):
+        return False
+    if reads_raw_request(handler, route.path) or receives_webhooks(handler) or mirrors_another_api(handler):
+        return False
+    if upserts(handler):
+        return False
+    return not only_queues(ctx, route)
 
 
 class CreateWithout201(Rule):
     """
     ## What it does
-    Flags a POST route that creates a resource (its handler is named `create_*`, `add_*`,
-    `register_*`, `insert_*`, `new_*` or `signup*`) and declares no `status_code`, so it
-    answers `200 OK`.
+    Flags a POST route that creates a resource and declares no `status_code`, so it answers
+    `200 OK`. The whole route has to say "create":
 
-    Routes that perform an action rather than create something are left alone: login, token,
-    search, query, validate, verify, webhook, publish, run, send and the like (in the handler's
-    name or the path's last segment). So are routes that choose their status themselves: they
-    return a `Response` object or set `response.status_code`.
+    - the handler's name has a create verb (`create_*`, `add_*`, `register_*`, `insert_*`,
+      `new_*`, `signup`), possibly after a prefix (`api_create_item`, `v2_add_user`,
+      `handle_create_order`), followed by what it creates (`create_tag`, `add_member`);
+    - the path names a collection (`/items`, `/teams/{id}/members`), not an action;
+    - something new comes in (the handler reads a body or query parameters) or gets a URL of
+      its own (the module also routes `/items/{id}`).
+
+    It stays silent when any part of the route says otherwise:
+
+    - **RPC-style APIs** put the verb in the path (`POST /team/new`, `/projects/create`,
+      `/users/add`, `/secrets/create_or_update`, next to `/projects/list` and `/projects/delete`)
+      and answer 200 to every call by design;
+    - **actions** are not resources: login, token, search, query, validate, verify, publish,
+      send, upload, chat completions, embeddings (in the name or the path), and webhook receivers;
+    - **upserts** (`create_or_update`, `upsert`, `get_or_create`) cannot promise 201;
+    - **queued work** (the handler returns nothing, or says "queued"/"accepted"): the honest
+      status there is 202, not 201;
+    - **proxies** that declare no body and forward the raw request (`await request.json()`,
+      `read_body(request)`) answer with the upstream API's status: an OpenAI-compatible
+      `POST /v1/files` answers 200 because OpenAI does;
+    - **routes that choose their own status**: they set `response.status_code`, return a
+      `Response` object (built in the handler, by `templates.TemplateResponse`, by a helper of the
+      module, or an imported `...Response` class), are annotated `-> JSONResponse`, or use a
+      non-JSON `response_class`. The decorator's `status_code` would change only the docs there.
 
     ## Why is this bad?
     RFC 9110 says a request that creates a resource answers `201 Created`. Clients, SDK
@@ -76,8 +226,10 @@ class CreateWithout201(Rule):
     ```
 
     ## Fix safety
-    The fix is safe: it declares the status the handler's name says it means. It writes
-    `status.HTTP_201_CREATED` when the module already uses `status` constants, `201` otherwise.
+    The fix is unsafe: it changes the status every client receives from 200 to 201. Clients
+    that accept any 2xx keep working; a client or a test that checks for exactly 200 breaks.
+    It writes the status the way the module does (`status.HTTP_201_CREATED`,
+    `HTTPStatus.CREATED` or `201`).
 
     If the route deliberately answers 200 (say it mirrors another API whose contract answers
     200 on creation), declare `status_code=200`: the explicit choice silences the rule.
@@ -86,7 +238,7 @@ class CreateWithout201(Rule):
     code = "FST101"
     name = "create-without-201"
     summary = "POST route that creates a resource answers 200 instead of 201"
-    fix_summary = "Add `status_code=201` (safe)"
+    fix_summary = "Add `status_code=201` (unsafe)"
 
     VALID = [
         # Declares its status.
@@ -110,6 +262,45 @@ class CreateWithout201(Rule):
         "    response.status_code = 201\n    return item\n",
         "from fastapi import FastAPI\nfrom fastapi.responses import JSONResponse\napp = FastAPI()\n"
         "@app.post('/items')\ndef create_item(item: dict):\n    return JSONResponse(item, status_code=201)\n",
+        # RPC-style: the verb is in the path, every call answers 200 by design.
+        "from fastapi import APIRouter\nrouter = APIRouter()\n"
+        "@router.post('/team/new')\nasync def new_team(data: dict):\n    return await teams.insert(data)\n"
+        "@router.post('/team/delete')\nasync def delete_team(data: dict):\n    return await teams.delete(data)\n",
+        "from fastapi import APIRouter\nrouter = APIRouter()\n"
+        "@router.post('/add/allowed_ip')\nasync def add_allowed_ip(ip: dict):\n    return await settings.add_ip(ip)\n",
+        # A proxy: no body of its own, it forwards the raw request to an upstream API.
+        "from fastapi import APIRouter, Request\nrouter = APIRouter()\n"
+        "@router.post('/v1/assistants')\nasync def create_assistant(request: Request):\n"
+        "    data = await request.json()\n    return await upstream.create_assistant(**data)\n"
+        "@router.delete('/v1/assistants/{assistant_id}')\nasync def delete_assistant(assistant_id: str):\n"
+        "    return await upstream.delete_assistant(assistant_id)\n",
+        # Upserts cannot promise 201.
+        "from fastapi import APIRouter\nrouter = APIRouter()\n"
+        "@router.post('/secrets')\nasync def create_or_update_secret(secret: dict):\n    return await store.put(secret)\n",
+        # Queued work: 202 would be the honest status, not 201.
+        "from fastapi import APIRouter, BackgroundTasks\nrouter = APIRouter()\n"
+        "@router.post('/indexes')\nasync def create_index(spec: dict, tasks: BackgroundTasks):\n"
+        "    tasks.add_task(build_index, spec)\n    return {'status': 'queued'}\n",
+        "from fastapi import APIRouter\nrouter = APIRouter()\n"
+        "@router.post('/reports')\nasync def create_report(spec: dict) -> None:\n    await queue.put(spec)\n",
+        # Answers with a Response of its own: a template, a helper's response, an annotation.
+        "from fastapi import APIRouter, Depends, Request\nfrom fastapi.templating import Jinja2Templates\n"
+        "router = APIRouter()\ntemplates = Jinja2Templates(directory='templates')\n"
+        "@router.post('/clients')\nasync def create_client(request: Request, form: dict):\n"
+        "    client = await clients.insert(form)\n"
+        "    return templates.TemplateResponse(request, 'client.html', {'client': client})\n",
+        "from fastapi import APIRouter\nfrom fastapi.responses import JSONResponse\nrouter = APIRouter()\n"
+        "def created(body):\n    return JSONResponse(body, status_code=201)\n"
+        "@router.post('/items')\nasync def create_item(item: dict):\n    return created(await items.insert(item))\n",
+        "from fastapi import APIRouter\nfrom fastapi.responses import JSONResponse\nrouter = APIRouter()\n"
+        "@router.post('/items')\nasync def create_item(item: dict) -> JSONResponse:\n    return make_answer(item)\n",
+        "from fastapi import APIRouter\nfrom .responses import HXRedirectResponse\nrouter = APIRouter()\n"
+        "@router.post('/themes')\nasync def create_theme(theme: dict):\n"
+        "    await themes.insert(theme)\n    return HXRedirectResponse('/themes')\n",
+        # Nothing comes in and nothing gets a URL: an action on the client, not a new resource.
+        "from fastapi import APIRouter, Depends\nrouter = APIRouter()\n"
+        "@router.post('/{id}/encryption-key')\nasync def create_encryption_key(client=Depends(get_client)):\n"
+        "    return {'key': rotate(client)}\n",
         # Not POST.
         "from fastapi import FastAPI\napp = FastAPI()\n"
         "@app.put('/items/{id}')\ndef create_or_replace_item(id: int, item: dict):\n    return item\n",
@@ -142,6 +333,24 @@ class CreateWithout201(Rule):
             fixed="import fastapi as fa\nfrom .routers import router\n"
             "@router.post('/orders', status_code=201)\ndef addOrder(order: dict):\n    return order\n",
         ),
+        # The create verb after a prefix; a resource a collection holds (tags, members, webhooks).
+        Invalid(
+            "from fastapi import APIRouter\nrouter = APIRouter()\n"
+            "@router.post('/tags')\nasync def api_create_tag(tag: dict):\n    return await tags.insert(tag)\n",
+            fixed="from fastapi import APIRouter\nrouter = APIRouter()\n"
+            "@router.post('/tags', status_code=201)\nasync def api_create_tag(tag: dict):\n"
+            "    return await tags.insert(tag)\n",
+        ),
+        Invalid(
+            "from fastapi import APIRouter\nrouter = APIRouter()\n"
+            "@router.post('/teams/{team_id}/members')\nasync def handle_add_member(team_id: int, member: dict):\n"
+            "    return await teams.add_member(team_id, member)\n",
+        ),
+        Invalid(
+            "from fastapi import APIRouter\nrouter = APIRouter()\n"
+            "@router.post('/webhooks')\nasync def create_webhook(hook: dict):\n    return await hooks.insert(hook)\n"
+            "@router.get('/webhooks/{id}')\nasync def read_webhook(id: int):\n    return await hooks.get(id)\n",
+        ),
         Invalid(
             "from fastapi import FastAPI\napp = FastAPI()\n"
             "@app.api_route('/accounts', methods=['POST'])\ndef signup(account: dict):\n    return account\n",
@@ -161,18 +370,21 @@ class CreateWithout201(Rule):
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         for route in ctx.routes:
-            if route.methods != {"POST"} or route.status_declared or not creates_resource(route):
+            if route.methods != {"POST"} or route.status_declared:
                 continue
-            if route.response_class and not route.response_class.endswith("JSONResponse"):
-                continue
-            flow = ctx.flow(route.handler)
-            if flow.response_param and flow.response_param in flow.attribute_status_writes:
-                continue
-            if any(ctx.kind(r.value, route.handler) is Kind.RESPONSE for r in flow.returns):
+            if not creates_resource(ctx, route) or chooses_own_status(ctx, route):
                 continue
             yield ctx.diagnostic(
                 self,
                 route.registration,
                 f"POST route `{route.name}` creates a resource but answers 200 OK; declare `status_code=201`",
-                [add_status_fix(ctx, route, 201, "Add `status_code=201`")],
+                [
+                    add_status_fix(
+                        ctx,
+                        route,
+                        201,
+                        "Add `status_code=201` (clients then receive 201 Created instead of 200 OK)",
+                        Applicability.UNSAFE,
+                    )
+                ],
             )

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from fastapi_status.core.context import Context
-from fastapi_status.core.diagnostics import Diagnostic
+from fastapi_status.core.diagnostics import Applicability, Diagnostic
 from fastapi_status.core.values import response_call
 from fastapi_status.fixes.response import has_status_argument, set_response_status_fix
 from fastapi_status.rules.base import Invalid, Rule
@@ -44,14 +44,16 @@ class RedirectAfterPost307(Rule):
     ```
 
     ## Fix safety
-    The fix is safe: it states the redirect the post/redirect/get pattern needs. If you really
-    mean to re-send the request body to another URL, write `status_code=307` explicitly.
+    The fix is unsafe: clients then receive `303 See Other` instead of `307`, and follow the
+    redirect with a GET instead of repeating the POST. That is what the post/redirect/get pattern
+    needs, but a client that relies on the body being sent again would notice. If you really mean
+    to re-send the request body to another URL, write `status_code=307` explicitly.
     """
 
     code = "FST103"
     name = "redirect-after-post-307"
     summary = "RedirectResponse from a POST/PUT/PATCH/DELETE route keeps the default 307"
-    fix_summary = "Add `status_code=303` (safe)"
+    fix_summary = "Add `status_code=303` (unsafe)"
 
     VALID = [
         "from fastapi import FastAPI\nfrom fastapi.responses import RedirectResponse\napp = FastAPI()\n"
@@ -110,5 +112,13 @@ class RedirectAfterPost307(Rule):
                     call,
                     f"{methods} route redirects with the default 307, so the browser repeats the {methods}; "
                     "use `status_code=303`",
-                    [set_response_status_fix(ctx, call, 303, "Redirect with 303 See Other")],
+                    [
+                        set_response_status_fix(
+                            ctx,
+                            call,
+                            303,
+                            "Redirect with 303 See Other (the browser then follows with GET)",
+                            Applicability.UNSAFE,
+                        )
+                    ],
                 )

@@ -4,7 +4,7 @@ import ast
 from typing import Iterable
 
 from fastapi_status.core.context import Context
-from fastapi_status.core.diagnostics import Diagnostic
+from fastapi_status.core.diagnostics import Applicability, Diagnostic
 from fastapi_status.core.values import Kind
 from fastapi_status.fixes.route import add_status_fix
 from fastapi_status.rules.base import Invalid, Rule
@@ -37,14 +37,16 @@ class DeleteWithout204(Rule):
     ```
 
     ## Fix safety
-    The fix is safe: the body was `null` and becomes empty, and the status says so.
+    The fix is unsafe: clients then receive `204 No Content` with an empty body instead of
+    `200` with `null`. A client that parses JSON from every successful answer fails on the empty
+    body, and a test that checks for 200 fails.
     """
 
     code = "FST104"
     name = "delete-without-204"
     summary = "DELETE route that returns nothing answers 200 with `null`"
     default_enabled = False
-    fix_summary = "Add `status_code=204` (safe)"
+    fix_summary = "Add `status_code=204` (unsafe)"
 
     VALID = [
         "from fastapi import APIRouter\nrouter = APIRouter()\n"
@@ -88,7 +90,15 @@ class DeleteWithout204(Rule):
                 route.registration,
                 f"DELETE route `{route.name}` returns nothing but answers 200 OK with the body `null`; "
                 "declare `status_code=204`",
-                [add_status_fix(ctx, route, 204, "Add `status_code=204`")],
+                [
+                    add_status_fix(
+                        ctx,
+                        route,
+                        204,
+                        "Add `status_code=204` (clients then receive 204 and no body instead of 200 `null`)",
+                        Applicability.UNSAFE,
+                    )
+                ],
             )
 
 

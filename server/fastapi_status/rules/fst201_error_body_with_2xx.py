@@ -24,9 +24,9 @@ from fastapi_status.core.payloads import (
 )
 from fastapi_status.core.status_sites import module_answers_422
 from fastapi_status.core.statuses import describe
+from fastapi_status.core.text import words
 from fastapi_status.fixes.raise_http import raise_instead_fix
 from fastapi_status.rules.base import Invalid, Rule
-from fastapi_status.rules.fst101_create_without_201 import words
 
 _OUTCOME_KEYS = {"status", "ok", "success"}
 

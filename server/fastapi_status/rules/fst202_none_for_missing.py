@@ -9,11 +9,10 @@ from fastapi_status.core.flow import ReturnSite
 from fastapi_status.core.model import FunctionNode, Route, last_name
 from fastapi_status.core.payloads import JSON_RESPONSES, response_handed_off
 from fastapi_status.core.statuses import body_allowed, describe
-from fastapi_status.core.text import parse_quietly
+from fastapi_status.core.text import parse_quietly, words
 from fastapi_status.core.values import Kind
 from fastapi_status.fixes.raise_http import raise_instead_fix, string_literal
 from fastapi_status.rules.base import Invalid, Rule
-from fastapi_status.rules.fst101_create_without_201 import words
 
 # Words of a variable name that say nothing about the thing ("db_user" is a user).
 _FILLER = {"db", "obj", "existing", "found", "result", "record", "row", "maybe", "opt", "the", "current", "model",

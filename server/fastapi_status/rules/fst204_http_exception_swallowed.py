@@ -72,8 +72,10 @@ class HttpExceptionSwallowed(Rule):
     ```
 
     ## Fix safety
-    The fix is safe: the new clause lets the `HTTPException` through with the status it was
-    raised with, which is what the `raise` meant; every other exception is handled as before.
+    The fix is unsafe: clients then receive the status the `HTTPException` was raised with
+    (say `404 Not Found`) instead of the one the broad `except` answered (`500`), which is what
+    the `raise` meant, but a client or a test that expects the old status notices. Every other
+    exception is handled as before.
     It names `HTTPException` as the swallowed `raise` does, or imports it. There is no fix for
     `except*`.
     """
@@ -81,7 +83,7 @@ class HttpExceptionSwallowed(Rule):
     code = "FST204"
     name = "http-exception-swallowed"
     summary = "Broad `except` turns a raised HTTPException into a 500"
-    fix_summary = "Insert `except HTTPException: raise` before it (safe)"
+    fix_summary = "Insert `except HTTPException: raise` before it (unsafe)"
 
     VALID = [
         "from fastapi import HTTPException\ndef f(x):\n    try:\n        if not x:\n"
@@ -464,7 +466,7 @@ def _insert_fix(ctx: Context, try_node: ast.Try, handler: ast.ExceptHandler, rai
 
         return rewrite(ctx, try_node, plan) + import_edits
 
-    return [Fix("Insert `except HTTPException: raise` before it", Applicability.SAFE, build)]
+    return [Fix("Insert `except HTTPException: raise` before it", Applicability.UNSAFE, build)]
 
 
 def _plan(ctx: Context):

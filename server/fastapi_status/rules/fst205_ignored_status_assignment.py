@@ -43,7 +43,9 @@ class IgnoredStatusAssignment(Rule):
     ```
 
     ## Fix safety
-    The fix is safe: it moves the status into the one response the assignment was meant for.
+    The fix is unsafe: clients then receive the status the assignment meant instead of the
+    response's own (its default, usually 200). It moves the status into the one response the
+    assignment was meant for.
     It is offered only when that is unambiguous: exactly one returned response follows the
     assignment, every path to it runs the assignment (a status set under an `if` and a response
     returned after it would otherwise change the other path too), that response sets no status of
@@ -53,7 +55,7 @@ class IgnoredStatusAssignment(Rule):
     code = "FST205"
     name = "ignored-status-assignment"
     summary = "`response.status_code` set, then a Response object returned: the assignment is ignored"
-    fix_summary = "Move the status into the returned response (safe)"
+    fix_summary = "Move the status into the returned response (unsafe)"
 
     VALID = [
         # The assignment shapes the returned data's response.
@@ -237,4 +239,4 @@ def _move_fix(ctx: Context, assignment, call) -> Fix:
 
         return rewrite(ctx, assignment.node, plan)
 
-    return Fix("Move the status into the returned response", Applicability.SAFE, build)
+    return Fix("Move the status into the returned response", Applicability.UNSAFE, build)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from fastapi_status.core.context import Context
-from fastapi_status.core.diagnostics import Diagnostic
+from fastapi_status.core.diagnostics import Applicability, Diagnostic
 from fastapi_status.core.model import DEFAULT_STATUS
 from fastapi_status.core.statuses import describe
 from fastapi_status.core.values import response_call
@@ -41,13 +41,14 @@ class DeclaredStatusOverridden(Rule):
     ```
 
     ## Fix safety
-    The fix is safe: it sends the status the route already declares.
+    The fix is unsafe: clients then receive the status the route declares (and its OpenAPI
+    document promises) instead of the response's default 200.
     """
 
     code = "FST305"
     name = "declared-status-overridden"
     summary = "Returned Response object ignores the route's declared status_code"
-    fix_summary = "Pass the declared status to the response (safe)"
+    fix_summary = "Pass the declared status to the response (unsafe)"
 
     VALID = [
         "from fastapi import APIRouter\nfrom fastapi.responses import JSONResponse\nrouter = APIRouter()\n"
@@ -113,6 +114,14 @@ class DeclaredStatusOverridden(Rule):
                     call,
                     f"route declares {describe(declared)} but returns a response built without a status: "
                     f"the client receives {describe(default)}",
-                    [set_response_status_fix(ctx, call, declared, f"Pass `status_code={declared}` to the response")],
+                    [
+                        set_response_status_fix(
+                            ctx,
+                            call,
+                            declared,
+                            f"Pass `status_code={declared}` to the response (clients then receive {declared})",
+                            Applicability.UNSAFE,
+                        )
+                    ],
                     related=[(route.status_keyword, f"declared status {declared}")],
                 )

@@ -1,0 +1,132 @@
+"""What FastAPI reads into a handler's parameters, as far as the source says.
+
+FastAPI decides per parameter: a name in the path is a path parameter; `Request`, `Response`,
+`WebSocket`, `BackgroundTasks` and `SecurityScopes` are injected; `Depends(...)`/`Security(...)`
+(as the default or inside `Annotated[...]`) is a dependency; `Query`/`Path`/`Header`/`Cookie`
+say so; a scalar annotation (`str`, `int`, `UUID`, `datetime`, ...) or none at all is a query
+parameter; anything else (a model, a `dict`, `list[...]`, `Body()`, `Form()`, `File()`,
+`UploadFile`) is read from the request body.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from fastapi_status.core.model import FunctionNode, last_name
+
+INJECTED = {"Request", "Response", "WebSocket", "BackgroundTasks", "SecurityScopes", "HTTPConnection"}
+DEPENDENCY_MARKERS = {"Depends", "Security"}
+NOT_BODY_MARKERS = {"Query", "Path", "Header", "Cookie"}
+BODY_MARKERS = {"Body", "Form", "File"}
+SCALARS = {
+    "str", "int", "float", "bool", "bytes", "UUID", "uuid", "datetime", "date", "time", "timedelta",
+    "Decimal", "EmailStr", "HttpUrl", "AnyUrl", "SecretStr", "PositiveInt", "NonNegativeInt", "Optional",
+    "Literal", "None", "StrictStr", "StrictInt", "constr", "conint", "Path", "IPvAnyAddress",
+}
+_PATH_PARAM = re.compile(r"{([A-Za-z_][A-Za-z0-9_]*)(?::[^}]*)?}")
+
+
+def path_parameters(path: str | None) -> set[str]:
+    """`/items/{item_id}/tags/{tag:path}` → {"item_id", "tag"}."""
+    return set(_PATH_PARAM.findall(path or ""))
+
+
+def _parameters(handler: FunctionNode) -> list[tuple[ast.arg, ast.expr | None]]:
+    """Every parameter with its default (None when it has none)."""
+    args = handler.args
+    positional = [*args.posonlyargs, *args.args]
+    defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
+    pairs = list(zip(positional, defaults))
+    pairs += list(zip(args.kwonlyargs, args.kw_defaults))
+    return pairs
+
+
+def _markers(expr: ast.expr | None) -> set[str]:
+    """The last names of the calls and names in an annotation or a default: `Annotated[User,
+    Depends(get_user)]` → {"Annotated", "User", "Depends", "get_user"}."""
+    found: set[str] = set()
+    if expr is None:
+        return found
+    for node in ast.walk(expr):
+        name = last_name(node)
+        if name:
+            found.add(name)
+    return found
+
+
+def body_parameters(handler: FunctionNode, path: str | None) -> list[ast.arg]:
+    """The parameters FastAPI reads from the request body (a model, a dict, `Body()`, `Form()`,
+    `File()`). A parameter whose annotation cannot be told apart from a scalar is not counted."""
+    in_path = path_parameters(path)
+    found = []
+    for arg, default in _parameters(handler):
+        if arg.arg in in_path or arg.arg in ("self", "cls"):
+            continue
+        marks = _markers(arg.annotation) | _markers(default)
+        if marks & (INJECTED | DEPENDENCY_MARKERS | NOT_BODY_MARKERS):
+            continue
+        if marks & BODY_MARKERS or "UploadFile" in marks:
+            found.append(arg)
+            continue
+        if arg.annotation is None:
+            continue  # a query parameter
+        names = _markers(arg.annotation) - {"Annotated", "Optional", "Union", "list", "List", "typing"}
+        if names and not names <= SCALARS:
+            found.append(arg)
+    return found
+
+
+def input_parameters(handler: FunctionNode, path: str | None) -> list[ast.arg]:
+    """The parameters the client fills in besides the path: the body and the query (and the
+    headers and cookies it declares), not what FastAPI injects or a dependency provides."""
+    in_path = path_parameters(path)
+    found = []
+    for arg, default in _parameters(handler):
+        if arg.arg in in_path or arg.arg in ("self", "cls"):
+            continue
+        if (_markers(arg.annotation) | _markers(default)) & (INJECTED | DEPENDENCY_MARKERS):
+            continue
+        found.append(arg)
+    return found
+
+
+def takes_injected(function: FunctionNode) -> bool:
+    """Some parameter is one FastAPI provides (`Request`, `Response`, `Depends(...)`,
+    `Security(...)`): the function is an endpoint or a dependency, whatever registers it."""
+    return any((_markers(arg.annotation) | _markers(default)) & (INJECTED | DEPENDENCY_MARKERS) for arg, default in _parameters(function))
+
+
+def request_parameter(handler: FunctionNode) -> str | None:
+    """The parameter FastAPI injects as the incoming `Request`."""
+    for arg, _ in _parameters(handler):
+        if arg.annotation is not None and last_name(arg.annotation) == "Request":
+            return arg.arg
+    return None
+
+
+_RAW_BODY_METHODS = {"body", "json", "form", "stream"}
+
+
+def reads_raw_request(handler: FunctionNode, path: str | None) -> bool:
+    """The handler declares no body of its own but reads the raw request: `await
+    request.json()`, `request.body()`, or hands the request to a helper (`read_body(request)`).
+    Such a handler forwards what the client sent (a proxy, a pass-through, a webhook)."""
+    name = request_parameter(handler)
+    if name is None or body_parameters(handler, path):
+        return False
+    for node in ast.walk(handler):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        if (
+            isinstance(func, ast.Attribute)
+            and func.attr in _RAW_BODY_METHODS
+            and isinstance(func.value, ast.Name)
+            and func.value.id == name
+        ):
+            return True
+        for arg in [*node.args, *(k.value for k in node.keywords)]:
+            if isinstance(arg, ast.Name) and arg.id == name:
+                return True
+    return False
