@@ -15,6 +15,7 @@ from fastapi_status.core.diagnostics import (
 )
 from fastapi_status.core.index import cached_on, children, statement_children
 from fastapi_status.core.model import HTTP_EXCEPTION
+from fastapi_status.core.params import takes_injected
 from fastapi_status.core.status_sites import raised_status
 from fastapi_status.core.statuses import describe
 from fastapi_status.fixes.cst import rewrite
@@ -43,6 +44,12 @@ class HttpExceptionSwallowed(Rule):
     status that was raised, or fall back without raising (`return []`, `pass`: FST203 judges
     an error body returned there). Only module functions called by name are followed, one level
     deep; a raise inside an inner `try` that catches broadly is judged at that `try`.
+
+    Only `try` blocks in functions that answer requests are judged: route handlers, and
+    endpoints or dependencies by their parameters (`request: Request`, `Depends(...)`). In any
+    other helper, what the client receives is decided by its callers (a route may catch what
+    the helper raises, or answer 500 for everything anyway); the route's own `try` around the
+    call is judged instead.
 
     ## Why is this bad?
     `HTTPException` is an `Exception`: the broad handler catches the 404 you raised and, usually,
@@ -86,72 +93,94 @@ class HttpExceptionSwallowed(Rule):
     fix_summary = "Insert `except HTTPException: raise` before it (unsafe)"
 
     VALID = [
-        "from fastapi import HTTPException\ndef f(x):\n    try:\n        if not x:\n"
+        "from fastapi import APIRouter, HTTPException\nrouter = APIRouter()\n"
+        "@router.get('/x')\ndef f(x):\n    try:\n        if not x:\n"
         "            raise HTTPException(404)\n    except HTTPException:\n        raise\n"
         "    except Exception:\n        raise HTTPException(500)\n",
         # Re-raises what it caught.
-        "from fastapi import HTTPException\ndef f(x):\n    try:\n        raise HTTPException(404)\n"
+        "from fastapi import APIRouter, HTTPException\nrouter = APIRouter()\n"
+        "@router.get('/x')\ndef f(x):\n    try:\n        raise HTTPException(404)\n"
         "    except Exception as exc:\n        log(exc)\n        raise\n",
-        "from fastapi import HTTPException\ndef f(x):\n    try:\n        raise HTTPException(404)\n"
+        "from fastapi import APIRouter, HTTPException\nrouter = APIRouter()\n"
+        "@router.get('/x')\ndef f(x):\n    try:\n        raise HTTPException(404)\n"
         "    except Exception as exc:\n        if isinstance(exc, HTTPException):\n            raise exc\n"
         "        raise HTTPException(500, detail=str(exc))\n",
         # Keeps the status, or hands the exception to a function that may.
-        "from fastapi import HTTPException\ndef f(x):\n    try:\n        raise HTTPException(404)\n"
+        "from fastapi import APIRouter, HTTPException\nrouter = APIRouter()\n"
+        "@router.get('/x')\ndef f(x):\n    try:\n        raise HTTPException(404)\n"
         "    except Exception as e:\n        raise HTTPException(getattr(e, 'status_code', 500), detail=str(e))\n",
-        "from fastapi import HTTPException\ndef f(x):\n    try:\n        raise HTTPException(404)\n"
+        "from fastapi import APIRouter, HTTPException\nrouter = APIRouter()\n"
+        "@router.get('/x')\ndef f(x):\n    try:\n        raise HTTPException(404)\n"
         "    except Exception as e:\n        raise handle_exception(e)\n",
         # The handler answers with the status that was raised.
-        "from fastapi import HTTPException\ndef f(p):\n    try:\n        if p.is_dir():\n"
+        "from fastapi import APIRouter, HTTPException\nrouter = APIRouter()\n"
+        "@router.get('/x')\ndef f(p):\n    try:\n        if p.is_dir():\n"
         "            raise HTTPException(403, 'File not allowed')\n    except Exception as e:\n"
         "        raise HTTPException(403, 'File not allowed') from e\n",
         # A fallback: the handler neither raises nor returns.
-        "from fastapi import HTTPException\ndef load_team(t):\n    if t is None:\n        raise HTTPException(404)\n"
-        "    return t\ndef f(t):\n    try:\n        team = load_team(t)\n    except Exception:\n"
+        "from fastapi import APIRouter, HTTPException\nrouter = APIRouter()\n"
+        "def load_team(t):\n    if t is None:\n        raise HTTPException(404)\n"
+        "    return t\n@router.get('/x')\ndef f(t):\n    try:\n        team = load_team(t)\n    except Exception:\n"
         "        team = None\n    return team\n",
-        "from fastapi import HTTPException\ndef f(t):\n    try:\n        raise HTTPException(404)\n"
+        "from fastapi import APIRouter, HTTPException\nrouter = APIRouter()\n"
+        "@router.get('/x')\ndef f(t):\n    try:\n        raise HTTPException(404)\n"
         "    except Exception:\n        return {'items': []}\n",
         # Narrow handlers do not catch HTTPException.
-        "from fastapi import HTTPException\ndef f(x):\n    try:\n        raise HTTPException(404)\n"
+        "from fastapi import APIRouter, HTTPException\nrouter = APIRouter()\n"
+        "@router.get('/x')\ndef f(x):\n    try:\n        raise HTTPException(404)\n"
         "    except ValueError:\n        raise HTTPException(400)\n",
         # The raise is outside the try, or in a nested function.
-        "from fastapi import HTTPException\ndef f(x):\n    try:\n        y = int(x)\n    except Exception:\n"
+        "from fastapi import APIRouter, HTTPException\nrouter = APIRouter()\n"
+        "@router.get('/x')\ndef f(x):\n    try:\n        y = int(x)\n    except Exception:\n"
         "        y = 0\n    if y < 0:\n        raise HTTPException(400)\n",
-        "from fastapi import HTTPException\ndef f(x):\n    try:\n        def cb():\n"
+        "from fastapi import APIRouter, HTTPException\nrouter = APIRouter()\n"
+        "@router.get('/x')\ndef f(x):\n    try:\n        def cb():\n"
         "            raise HTTPException(404)\n        register(cb)\n    except Exception:\n        pass\n",
         # An inner try already lets it through.
-        "from fastapi import HTTPException\ndef f(x):\n    try:\n        try:\n            raise HTTPException(404)\n"
+        "from fastapi import APIRouter, HTTPException\nrouter = APIRouter()\n"
+        "@router.get('/x')\ndef f(x):\n    try:\n        try:\n            raise HTTPException(404)\n"
         "        except HTTPException:\n            raise\n    except HTTPException:\n        raise\n"
         "    except Exception:\n        pass\n",
         # HTTPException is let through by an earlier clause that names it in a tuple.
-        "from fastapi import HTTPException\ndef f(x):\n    try:\n        raise HTTPException(404)\n"
+        "from fastapi import APIRouter, HTTPException\nrouter = APIRouter()\n"
+        "@router.get('/x')\ndef f(x):\n    try:\n        raise HTTPException(404)\n"
         "    except (HTTPException, KeyError):\n        raise\n    except Exception as exc:\n"
         "        raise HTTPException(500) from exc\n",
         # `load_user` is the imported function, not the method of the same name that raises.
-        "from fastapi import HTTPException\nfrom users import load_user\n"
+        "from fastapi import APIRouter, HTTPException\nrouter = APIRouter()\nfrom users import load_user\n"
         "class Repo:\n    def load_user(self, uid):\n        raise HTTPException(404)\n"
-        "def f(uid):\n    try:\n        return load_user(uid)\n    except Exception as exc:\n"
+        "@router.get('/x')\ndef f(uid):\n    try:\n        return load_user(uid)\n    except Exception as exc:\n"
         "        raise RuntimeError('lookup failed') from exc\n",
         # The helper handles its own HTTPException; nothing escapes to the caller's try.
-        "from fastapi import HTTPException\ndef load(x):\n    try:\n        raise HTTPException(404)\n"
+        "from fastapi import APIRouter, HTTPException\nrouter = APIRouter()\n"
+        "def load(x):\n    try:\n        raise HTTPException(404)\n"
         "    except Exception:\n        return None\n"
-        "def f(x):\n    try:\n        return load(x)\n    except Exception as exc:\n        raise HTTPException(500) from exc\n",
+        "@router.get('/x')\ndef f(x):\n    try:\n        return load(x)\n"
+        "    except Exception as exc:\n        raise HTTPException(500) from exc\n",
+        # A helper (no route, no parameter FastAPI provides): its callers decide what the client
+        # receives; here the route's own `except` answers 500 for everything anyway.
+        "from fastapi import APIRouter, HTTPException\nrouter = APIRouter()\n"
+        "async def add_tag(model_id, tag):\n    try:\n        row = await db.find(model_id)\n"
+        "        if row is None:\n            raise HTTPException(404, 'Model not found in the database')\n"
+        "        await db.tag(row, tag)\n    except Exception as e:\n        raise HTTPException(500, str(e))\n",
         # The handler looks at the status it caught before answering.
-        "from fastapi import HTTPException\ndef f(x):\n    try:\n        raise HTTPException(404)\n"
+        "from fastapi import APIRouter, HTTPException\nrouter = APIRouter()\n"
+        "@router.get('/x')\ndef f(x):\n    try:\n        raise HTTPException(404)\n"
         "    except Exception as exc:\n        code = exc.status_code if hasattr(exc, 'status_code') else 500\n"
         "        raise HTTPException(code) from exc\n",
     ]
     INVALID = [
         Invalid(
-            "from fastapi import HTTPException\n\n"
-            "def read(item_id: int):\n"
+            "from fastapi import APIRouter, HTTPException\nrouter = APIRouter()\n\n"
+            "@router.get('/x')\ndef read(item_id: int):\n"
             "    try:\n"
             "        if item_id not in DB:\n"
             "            raise HTTPException(status_code=404, detail='Item not found')\n"
             "        return DB[item_id]\n"
             "    except Exception as exc:  # anything else\n"
             "        raise HTTPException(status_code=500, detail=str(exc))\n",
-            fixed="from fastapi import HTTPException\n\n"
-            "def read(item_id: int):\n"
+            fixed="from fastapi import APIRouter, HTTPException\nrouter = APIRouter()\n\n"
+            "@router.get('/x')\ndef read(item_id: int):\n"
             "    try:\n"
             "        if item_id not in DB:\n"
             "            raise HTTPException(status_code=404, detail='Item not found')\n"
@@ -163,34 +192,48 @@ class HttpExceptionSwallowed(Rule):
         ),
         # Through a helper of the same module, with a bare except; the import is added.
         Invalid(
-            "import fastapi\nfrom fastapi import Depends\n"
+            "import fastapi\nfrom fastapi import APIRouter, Depends\nrouter = APIRouter()\n"
             "def get_user(uid):\n    if uid is None:\n        raise fastapi.HTTPException(401)\n    return uid\n"
-            "def route(uid):\n    try:\n        return get_user(uid)\n    except:\n        raise RuntimeError('lookup failed')\n",
-            fixed="import fastapi\nfrom fastapi import Depends\n"
+            "@router.get('/x')\ndef route(uid):\n    try:\n        return get_user(uid)\n"
+            "    except:\n        raise RuntimeError('lookup failed')\n",
+            fixed="import fastapi\nfrom fastapi import APIRouter, Depends\nrouter = APIRouter()\n"
             "def get_user(uid):\n    if uid is None:\n        raise fastapi.HTTPException(401)\n    return uid\n"
-            "def route(uid):\n    try:\n        return get_user(uid)\n    except fastapi.HTTPException:\n        raise\n"
+            "@router.get('/x')\ndef route(uid):\n    try:\n        return get_user(uid)\n"
+            "    except fastapi.HTTPException:\n        raise\n"
             "    except:\n        raise RuntimeError('lookup failed')\n",
         ),
         Invalid(
-            "from starlette.exceptions import HTTPException\nclass NotFound(HTTPException):\n    pass\n"
-            "async def f():\n    try:\n        raise NotFound(404)\n    except BaseException as e:\n"
+            "from fastapi import APIRouter\nfrom starlette.exceptions import HTTPException\nrouter = APIRouter()\n"
+            "class NotFound(HTTPException):\n    pass\n"
+            "@router.get('/x')\nasync def f():\n    try:\n        raise NotFound(404)\n    except BaseException as e:\n"
             "        raise RuntimeError('failed') from e\n",
+        ),
+        # A dependency (by its parameters) answers requests too.
+        Invalid(
+            "from fastapi import Depends, HTTPException, Request\n"
+            "async def current_team(request: Request):\n    try:\n        team = await load_team(request)\n"
+            "        if team is None:\n            raise HTTPException(404, 'Team not found')\n        return team\n"
+            "    except Exception:\n        raise HTTPException(500, 'Could not load the team')\n",
         ),
         # A built-in exception built from the caught one keeps no status; a one-line clause
         # gets a one-line companion.
         Invalid(
-            "from fastapi import HTTPException\ndef f(x):\n    try:\n        raise HTTPException(409)\n"
+            "from fastapi import APIRouter, HTTPException\nrouter = APIRouter()\n"
+            "@router.get('/x')\ndef f(x):\n    try:\n        raise HTTPException(409)\n"
             "    except Exception as e: raise ValueError(e)\n",
-            fixed="from fastapi import HTTPException\ndef f(x):\n    try:\n        raise HTTPException(409)\n"
+            fixed="from fastapi import APIRouter, HTTPException\nrouter = APIRouter()\n"
+            "@router.get('/x')\ndef f(x):\n    try:\n        raise HTTPException(409)\n"
             "    except HTTPException: raise\n    except Exception as e: raise ValueError(e)\n",
         ),
         # Raised in the handler of an inner try, which the outer broad clause catches; the
         # comment above the broad clause stays with it.
         Invalid(
-            "from fastapi import HTTPException\ndef f(db, x):\n    try:\n        try:\n            row = db[x]\n"
+            "from fastapi import APIRouter, HTTPException\nrouter = APIRouter()\n"
+            "@router.get('/x')\ndef f(db, x):\n    try:\n        try:\n            row = db[x]\n"
             "        except KeyError:\n            raise HTTPException(404)\n        return row\n\n"
             "    # anything else is a server error\n    except Exception:\n        raise HTTPException(500)\n",
-            fixed="from fastapi import HTTPException\ndef f(db, x):\n    try:\n        try:\n            row = db[x]\n"
+            fixed="from fastapi import APIRouter, HTTPException\nrouter = APIRouter()\n"
+            "@router.get('/x')\ndef f(db, x):\n    try:\n        try:\n            row = db[x]\n"
             "        except KeyError:\n            raise HTTPException(404)\n        return row\n\n"
             "    except HTTPException:\n        raise\n"
             "    # anything else is a server error\n    except Exception:\n        raise HTTPException(500)\n",
@@ -206,6 +249,8 @@ class HttpExceptionSwallowed(Rule):
         for node in ctx.nodes_of(*_TRY_TYPES):
             if not _may_raise_http(ctx, node) and not _calls_helper(ctx, node.lineno, node.end_lineno or node.lineno, helpers):
                 continue  # nothing in it can raise an HTTPException
+            if not _answers_requests(ctx, node):
+                continue  # in a helper, what the client receives is decided where a route calls it
             raises = None
             for handler in node.handlers:
                 if self._catches_http(ctx, handler):
@@ -241,6 +286,26 @@ class HttpExceptionSwallowed(Rule):
             return False
         types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
         return any(ctx.model.is_http_exception(t) for t in types)
+
+
+def _answers_requests(ctx: Context, node: ast.AST) -> bool:
+    """The innermost function around `node` is a route handler of this module, or an endpoint
+    or dependency by its parameters (`request: Request`, `Depends(...)`)."""
+    line = node.lineno  # type: ignore[attr-defined]
+    inner = None
+    for fn in _functions_by_start(ctx):
+        if fn.lineno > line:
+            break
+        if line <= (fn.end_lineno or fn.lineno):
+            inner = fn  # (sorted by start: the last one that holds the line is the innermost)
+    if inner is None:
+        return False
+    handlers = ctx.memo("fst204.route-handlers", lambda: {id(r.handler) for r in ctx.model.routes})
+    return id(inner) in handlers or takes_injected(inner)
+
+
+def _functions_by_start(ctx: Context) -> list:
+    return ctx.memo("fst204.functions-by-start", lambda: sorted(ctx.model.index.functions(), key=lambda f: f.lineno))
 
 
 def _is_broad(handler: ast.ExceptHandler) -> bool:
