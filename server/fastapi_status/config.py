@@ -16,12 +16,13 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 from fastapi_status.core.analyze import Settings
+from fastapi_status.project_facts import ProjectFacts, facts_for
 from fastapi_status.rules import expand_selector, resolve_selection
 
 SECTION = "fastapi-status"
 STATUS_STYLES = ("auto", "constant", "number")
 _LIST_KEYS = ("select", "ignore", "extend-select", "exclude", "extend-exclude")
-KNOWN_KEYS = {*_LIST_KEYS, "per-file-ignores", "status-style"}
+KNOWN_KEYS = {*_LIST_KEYS, "per-file-ignores", "status-style", "line-length"}
 
 
 class ConfigError(Exception):
@@ -48,17 +49,22 @@ class Config:
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
     exclude: list[str] = field(default_factory=list)
     status_style: str = "auto"
+    line_length: int | None = None  # `line-length` here; else the project's formatter's
     _settings: dict = field(default_factory=dict, repr=False, compare=False)
 
-    def settings_for(self, file: Path, overrides: Overrides) -> Settings:
+    def settings_for(self, file: Path, overrides: Overrides, facts: ProjectFacts | None = None) -> Settings:
+        """The settings for `file`: this table, the command line over it, and what the project's
+        files say (`facts`: its line length, the Starlette it pins)."""
+        facts = facts or ProjectFacts()
         if not self.per_file_ignores:  # the same for every file: one Settings object, reused
-            cached = self._settings.get(id(overrides))
+            key = (id(overrides), facts)
+            cached = self._settings.get(key)
             if cached is None or cached[0] is not overrides:
-                cached = self._settings[id(overrides)] = (overrides, self._settings_for(file, overrides))
+                cached = self._settings[key] = (overrides, self._settings_for(file, overrides, facts))
             return cached[1]
-        return self._settings_for(file, overrides)
+        return self._settings_for(file, overrides, facts)
 
-    def _settings_for(self, file: Path, overrides: Overrides) -> Settings:
+    def _settings_for(self, file: Path, overrides: Overrides, facts: ProjectFacts) -> Settings:
         select = overrides.select if overrides.select is not None else self.select
         ignore = [*self.ignore, *overrides.ignore]
         if self.per_file_ignores:
@@ -72,7 +78,12 @@ class Config:
             (*self.extend_select, *overrides.extend_select),
         )
         style = overrides.status_style or self.status_style
-        return Settings(select=chosen, status_style=style)  # type: ignore[arg-type]
+        return Settings(
+            select=chosen,
+            status_style=style,  # type: ignore[arg-type]
+            line_length=self.line_length or facts.line_length,
+            new_status_names=facts.new_status_names,
+        )
 
     def is_excluded(self, file: Path) -> bool:
         if not self.exclude:
@@ -159,6 +170,10 @@ def _validate(table: dict[str, Any], path: Path) -> Config:
     if style not in STATUS_STYLES:
         raise ConfigError(f"{where}: `status-style` must be one of {', '.join(STATUS_STYLES)}, not {style!r}")
     config.status_style = style
+    length = table.get("line-length")
+    if length is not None and (not isinstance(length, int) or isinstance(length, bool) or not 1 <= length <= 1000):
+        raise ConfigError(f"{where}: `line-length` must be a whole number of characters (1-1000), not {length!r}")
+    config.line_length = length
     return config
 
 
@@ -184,6 +199,12 @@ class ConfigFinder:
         self._by_dir: dict[str, Config] = {}  # real folder -> its configuration
         self._by_parent: dict[str, Config] = {}  # the folder as written: no path work per file
         self._default = Config(root=self.cwd, path=None)
+        self._facts: dict[str, ProjectFacts] = {}  # real folder -> what its project's files say
+
+    def settings_for(self, file: Path, overrides: Overrides) -> Settings:
+        """The settings to check `file` with: its configuration and its project's facts."""
+        facts = facts_for(os.path.dirname(file) or ".", self._facts)
+        return self.for_file(file).settings_for(file, overrides, facts)
 
     def for_file(self, file: Path | str) -> Config:
         if self._explicit:

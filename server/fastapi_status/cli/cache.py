@@ -45,7 +45,7 @@ class Cache:
 
     @staticmethod
     def settings_key(settings: Settings, with_edits: bool) -> str:
-        return f"{sorted(settings.select)}|{settings.status_style}|{with_edits}"
+        return f"{settings.key()}|{with_edits}"
 
     def by_stat(self, path: str, stat: os.stat_result, settings_key: str) -> list[Record] | None:
         """The findings stored for this file when its size and time stamp have not changed
@@ -94,7 +94,7 @@ class Cache:
         import hashlib  # only when a file's content must be looked up
 
         h = hashlib.sha256()
-        h.update(f"{__version__}|{sorted(settings.select)}|{settings.status_style}|{with_edits}|".encode())
+        h.update(f"{__version__}|{settings.key()}|{with_edits}|".encode())
         h.update(data)
         return h.hexdigest()
 

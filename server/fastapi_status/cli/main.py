@@ -147,7 +147,7 @@ def run_check(args: argparse.Namespace) -> int:
         finder = ConfigFinder(args.config)
         files, path_errors = discover(paths, finder)
         overrides = Overrides(args.select, args.ignore, args.extend_select, args.status_style)
-        jobs = [(f, finder.for_file(f).settings_for(f, overrides)) for f in files]
+        jobs = [(f, finder.settings_for(f, overrides)) for f in files]
     except ConfigError as exc:
         print(f"fastapi-status: error: {exc}", file=sys.stderr)
         return EXIT_ERROR

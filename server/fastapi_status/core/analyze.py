@@ -28,6 +28,15 @@ StatusStyle = Literal["auto", "constant", "number"]
 class Settings:
     select: frozenset[str] = field(default_factory=default_selection)
     status_style: StatusStyle = "auto"
+    # The longest line a fix may write (the project's formatter's: ruff's, black's; else 88).
+    line_length: int = 88
+    # False when the project pins a Starlette (or FastAPI) older than the RFC 9110 renames
+    # (Starlette 0.48, FastAPI 0.116.2): `HTTP_422_UNPROCESSABLE_ENTITY` is then the current name.
+    new_status_names: bool = True
+
+    def key(self) -> str:
+        """Everything that can change a result, as text (for caches)."""
+        return f"{sorted(self.select)}|{self.status_style}|{self.line_length}|{self.new_status_names}"
 
 
 @dataclass

@@ -87,7 +87,7 @@ def settings_for(path: Path | None, client: ClientSettings, finder: ConfigFinder
 
         return Config(root=Path.cwd(), path=None).settings_for(Path("untitled.py"), overrides), None
     try:
-        return finder.for_file(path).settings_for(path, overrides), None
+        return finder.settings_for(path, overrides), None
     except ConfigError as exc:
         from fastapi_status.config import Config
 

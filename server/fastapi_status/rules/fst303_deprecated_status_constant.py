@@ -12,13 +12,16 @@ from fastapi_status.core.diagnostics import (
     Range,
 )
 from fastapi_status.core.index import NodeIndex
-from fastapi_status.core.model import STATUS_MODULE
+from fastapi_status.core.model import STATUS_MODULE, last_name
 from fastapi_status.core.statuses import DEPRECATED_CONSTANTS
 from fastapi_status.fixes.cst import rewrite
 from fastapi_status.fixes.lazy import cst
 from fastapi_status.rules.base import Invalid, Rule
 
-_SHIM_EXCEPTIONS = {"ImportError", "AttributeError", "ModuleNotFoundError", "Exception"}
+# What a compatibility shim catches: the new name missing (an import or an attribute), nothing else.
+_SHIM_EXCEPTIONS = {"ImportError", "AttributeError", "ModuleNotFoundError"}
+# What a shim's `try` body holds: the import or the attribute access, and nothing that does work.
+_SHIM_STATEMENTS = (ast.Import, ast.ImportFrom, ast.Assign, ast.AnnAssign, ast.Pass)
 
 
 class DeprecatedStatusConstant(Rule):
@@ -34,9 +37,15 @@ class DeprecatedStatusConstant(Rule):
     Satisfiable, 422 Unprocessable Content). Starlette keeps the old names only as deprecated
     aliases that emit a `DeprecationWarning` on every access, and will drop them.
 
-    Compatibility code is left alone: a name read inside `try: … except ImportError/AttributeError`,
-    as the fallback of `getattr(status, "HTTP_422_UNPROCESSABLE_CONTENT", …)`, or under a
-    `hasattr(status, …)` test is a deliberate shim for older Starlette versions.
+    Compatibility code is left alone: an import or an assignment of the name in a `try` that
+    catches `ImportError`/`AttributeError` (and holds nothing else), the fallback of
+    `getattr(status, "HTTP_422_UNPROCESSABLE_CONTENT", …)`, and a name under a
+    `hasattr(status, …)` test are deliberate shims for older Starlette versions. A name read in
+    a handler's `try: … except Exception:` is not: that `try` is about the handler's work.
+
+    Projects that pin a Starlette older than 0.48 (or a FastAPI older than 0.116.2) in their
+    `pyproject.toml` or `requirements.txt` (`fastapi~=0.115.0`, `starlette<0.48`) are left
+    alone: there the old names are the current ones and the new ones do not exist yet.
 
     ## Example
     ```python
@@ -53,8 +62,9 @@ class DeprecatedStatusConstant(Rule):
     ```
 
     ## Fix safety
-    The fix is safe: both names hold the same number. It needs Starlette 0.48 or newer, where
-    the new names exist.
+    The fix is safe: both names hold the same number. The new names exist from Starlette 0.48,
+    the first release that deprecates the old ones; the rule is silent where the project's
+    declared dependencies allow no such Starlette.
     """
 
     code = "FST303"
@@ -76,10 +86,42 @@ class DeprecatedStatusConstant(Rule):
         "    TOO_LARGE = status.HTTP_413_CONTENT_TOO_LARGE\n"
         "else:\n"
         "    TOO_LARGE = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE\n",
+        "from fastapi import status\n"
+        "try:\n"
+        "    UNPROCESSABLE = status.HTTP_422_UNPROCESSABLE_CONTENT\n"
+        "except AttributeError:  # Starlette < 0.48\n"
+        "    UNPROCESSABLE = status.HTTP_422_UNPROCESSABLE_ENTITY\n",
         # Not Starlette's status module.
         "import myapp.status as status\ncode = status.HTTP_422_UNPROCESSABLE_ENTITY\n",
     ]
     INVALID = [
+        # A handler's `try: … except Exception:` is about its work, not a compatibility shim.
+        Invalid(
+            "from fastapi import APIRouter, HTTPException, status\nrouter = APIRouter()\n"
+            "@router.post('/items')\nasync def create(item: dict):\n"
+            "    try:\n"
+            "        if not item:\n"
+            "            raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, 'empty')\n"
+            "        return await save(item)\n"
+            "    except Exception as exc:\n"
+            "        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, str(exc))\n",
+            count=2,
+        ),
+        # `except AttributeError` around work that is not the name's access.
+        Invalid(
+            "from fastapi import status\n"
+            "try:\n"
+            "    code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE\n"
+            "    limit = settings.load_limit()\n"
+            "except (ImportError, AttributeError):\n"
+            "    limit = None\n",
+            fixed="from fastapi import status\n"
+            "try:\n"
+            "    code = status.HTTP_413_CONTENT_TOO_LARGE\n"
+            "    limit = settings.load_limit()\n"
+            "except (ImportError, AttributeError):\n"
+            "    limit = None\n",
+        ),
         Invalid(
             "from fastapi import HTTPException, status\n"
             "raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, detail='Bad payload')\n",
@@ -107,6 +149,8 @@ class DeprecatedStatusConstant(Rule):
     ]
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
+        if not ctx.settings.new_status_names:
+            return  # the project pins a Starlette where the old names are the current ones
         model = ctx.model
         index = model.index
         candidates: list[ast.AST] = list(ctx.attributes_named(DEPRECATED_CONSTANTS))
@@ -170,6 +214,13 @@ def _alias_range(ctx: Context, node: ast.ImportFrom, alias: ast.alias) -> Range:
     return ctx.range(node)
 
 
+def _shim_statement(stmt: ast.stmt) -> bool:
+    """An import, `pass`, or a name bound to a plain access (`X = status.HTTP_…`): no work."""
+    if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+        return isinstance(stmt.value, (ast.Attribute, ast.Name))
+    return isinstance(stmt, _SHIM_STATEMENTS)
+
+
 def _shim_nodes(nodes: list[ast.AST]) -> set[int]:
     """Nodes inside version-compatibility code, which may name the old constants on purpose."""
     shim: set[int] = set()
@@ -184,8 +235,8 @@ def _shim_nodes(nodes: list[ast.AST]) -> set[int]:
             caught = set()
             for h in node.handlers:
                 types = h.type.elts if isinstance(h.type, ast.Tuple) else [h.type] if h.type else []
-                caught |= {t.id for t in types if isinstance(t, ast.Name)}
-            if caught & _SHIM_EXCEPTIONS or any(h.type is None for h in node.handlers):
+                caught |= {last_name(t) for t in types}
+            if caught & _SHIM_EXCEPTIONS and all(_shim_statement(s) for s in node.body):
                 mark(node.body)
                 mark(node.handlers)
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "getattr":

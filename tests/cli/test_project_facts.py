@@ -1,0 +1,91 @@
+"""What the project's own files tell the checks: the line length fixes keep, and whether the
+Starlette it pins has the renamed status constants (FST303 stays silent where it has not)."""
+
+from __future__ import annotations
+
+import pytest
+
+from fastapi_status.project_facts import facts_for, pins_old_status_names, upper_bound
+
+OLD_NAME = "from fastapi import HTTPException, status\nraise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY)\n"
+
+
+@pytest.mark.parametrize(
+    "spec, bound",
+    [
+        ("~=0.115.0", ((0, 116), False)),
+        ("~=0.115", ((1,), False)),
+        (">=0.100,<0.116", ((0, 116), False)),
+        ("<=0.47.3", ((0, 47, 3), True)),
+        ("==0.115.*", ((0, 116), False)),
+        ("==0.115.12", ((0, 115, 12), True)),
+        ("^0.115.2", ((0, 116), False)),
+        ("^1.2", ((2,), False)),
+        ("~0.47", ((0, 48), False)),
+        (">=0.100", None),
+        ("", None),
+        ("<1.0rc1", ((1, 0), False)),
+    ],
+)
+def test_upper_bounds(spec, bound):
+    assert upper_bound(spec) == bound
+
+
+@pytest.mark.parametrize(
+    "requirements, old",
+    [
+        (["fastapi~=0.115.0"], True),
+        (["fastapi[standard]>=0.100,<0.116"], True),
+        (["fastapi<0.116.2"], True),
+        (["fastapi<=0.116.1"], True),
+        (["fastapi<0.117"], False),
+        (["starlette<0.48"], True),
+        (["Starlette <0.48.0 ; python_version >= '3.9'"], True),
+        (["starlette<0.49"], False),
+        (["fastapi>=0.136.3,<1.0", "starlette>=1.0.1,<2.0"], False),
+        (["fastapi"], False),
+        (["fastapi-users~=0.1"], False),
+    ],
+)
+def test_which_pins_predate_the_renamed_constants(requirements, old):
+    assert pins_old_status_names(requirements) is old
+
+
+def test_line_length_and_pins_from_the_nearest_project(tmp_path):
+    (tmp_path / "pyproject.toml").write_text(
+        "[project]\nname = 'x'\ndependencies = ['fastapi~=0.115.0']\n[tool.ruff]\nline-length = 100\n"
+    )
+    (tmp_path / "pkg" / "sub").mkdir(parents=True)
+    facts = facts_for(str(tmp_path / "pkg" / "sub"), {})
+    assert facts.line_length == 100 and not facts.new_status_names
+    (tmp_path / "svc").mkdir()
+    (tmp_path / "svc" / "requirements.txt").write_text("# pinned\nfastapi==0.120.0\n")
+    (tmp_path / "svc" / "ruff.toml").write_text("line-length = 79\n")
+    facts = facts_for(str(tmp_path / "svc"), {})
+    assert facts.new_status_names and facts.line_length == 79
+
+
+def test_poetry_and_black(tmp_path):
+    (tmp_path / "pyproject.toml").write_text(
+        "[tool.poetry.dependencies]\npython = '^3.10'\nfastapi = {version = '^0.110', extras = ['all']}\n"
+        "[tool.black]\nline-length = 110\n"
+    )
+    facts = facts_for(str(tmp_path), {})
+    assert facts.line_length == 110 and not facts.new_status_names
+
+
+def test_fst303_follows_the_pinned_starlette(tmp_path, cli):
+    (tmp_path / "app.py").write_text(OLD_NAME)
+    assert "FST303" in cli("check", "--no-cache", cwd=tmp_path).stdout
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\ndependencies = ['fastapi~=0.115.0']\n")
+    r = cli("check", "--no-cache", cwd=tmp_path)
+    assert r.returncode == 0 and "FST303" not in r.stdout
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\ndependencies = ['fastapi>=0.120']\n")
+    assert "FST303" in cli("check", cwd=tmp_path).stdout  # (the cache knows the settings changed)
+
+
+def test_line_length_key_is_validated(tmp_path, cli):
+    (tmp_path / "app.py").write_text(OLD_NAME)
+    (tmp_path / "pyproject.toml").write_text('[tool.fastapi-status]\nline-length = "long"\n')
+    r = cli("check", "--no-cache", cwd=tmp_path)
+    assert r.returncode == 2 and "line-length" in r.stderr
