@@ -24,7 +24,7 @@ from corpora import NAMES, fetch, handlers  # noqa: E402
 from labels import SAMPLE, read_sample, write_sample  # noqa: E402
 
 # (seed, handlers per corpus) of each wave, in order.
-WAVES = ((20261201, 15),)
+WAVES = ((20261201, 15), (20261202, 10))
 
 
 def draw(root: Path, waves=WAVES):

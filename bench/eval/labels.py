@@ -139,7 +139,7 @@ def problems(labels: list[Label], sample: list[Sampled], corpora: tuple[str, ...
             found.append(f"{where}: only sample rows name a handler")
         if not lb.reason.strip():
             found.append(f"{where}: no reason")
-        key = (*lb.key, lb.source)
+        key = (*lb.key, lb.source, lb.handler)  # (a helper's mistake counts once per sampled handler)
         if key in seen:
             found.append(f"{where}: labelled twice")
         seen.add(key)
