@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import ast
+import sys
+
+import pytest
 
 from fastapi_status.core.analyze import Settings, analyze
 from fastapi_status.core.diagnostics import Position, apply_edits
@@ -99,3 +102,28 @@ def test_fix_on_a_deeply_nested_route_parses_only_its_statement():
     [d] = analyze(src, ALL).diagnostics
     [edit] = d.preferred_fix.edits()
     assert edit.range.start == Position(2003, 21) and edit.content == ", status_code=201"
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="Python 3.12 parses PEP 695 syntax")
+@pytest.mark.parametrize(
+    "code, feature",
+    [
+        ("def first[T](items: list[T]) -> T:\n    return items[0]\n", "type parameters (PEP 695)"),
+        ("class Page[T]:\n    items: list[T]\n", "type parameters (PEP 695)"),
+        ("type Json = dict[str, 'Json']\n", "a `type` alias (PEP 695)"),
+        ("name = f\"{user[\"name\"]}\"\n", "quotes reused inside an f-string (PEP 701)"),
+    ],
+)
+def test_syntax_of_a_newer_python_is_a_warning_about_the_run(code, feature):
+    [d] = analyze("from fastapi import FastAPI\n" + code).diagnostics
+    assert d.code == "FST000" and d.severity.value == "warning"
+    running = f"{sys.version_info.major}.{sys.version_info.minor}"
+    assert d.message == (
+        f"this file uses Python 3.12 syntax, {feature}, but this check runs on Python {running}: "
+        "run it with Python 3.12 or newer to check this file"
+    )
+
+
+def test_a_plain_syntax_error_stays_an_error():
+    [d] = analyze("from fastapi import FastAPI\ndef f(:\n    pass\n").diagnostics
+    assert d.severity.value == "error" and d.message.startswith("SyntaxError: ")

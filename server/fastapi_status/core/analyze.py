@@ -10,6 +10,7 @@ import ast
 import contextlib
 import gc
 import re
+import sys
 import traceback
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
@@ -79,11 +80,41 @@ def noqa_edit(line: str, row: int, code: str) -> Edit:
     return Edit(Range(start, end), "# noqa: " + ", ".join(sorted(codes | {code})))
 
 
+# Syntax of later Pythons that the running one refuses: (version, what, the failing line's pattern).
+_NEWER_SYNTAX = (
+    ((3, 12), "type parameters (PEP 695)", re.compile(r"^\s*(?:async\s+)?(?:def|class)\s+\w+\s*\[")),
+    ((3, 12), "a `type` alias (PEP 695)", re.compile(r"^\s*type\s+\w+\s*(?:\[[^\]]*\])?\s*=")),
+    ((3, 12), "quotes reused inside an f-string (PEP 701)", re.compile(r"""(?i)\b(?:rb|br|fr|rf|f)(["']).*\{[^}]*\1""")),
+    ((3, 14), "`except` without parentheses (PEP 758)", re.compile(r"^\s*except\*?\s+[^(:][^:]*,[^:]*:")),
+    ((3, 14), "a template string (PEP 750)", re.compile(r"""(?i)(?<![\w"'])(?:t|tr|rt)["']""")),
+)
+
+
+def newer_syntax(exc: SyntaxError) -> tuple[tuple[int, int], str] | None:
+    """The Python version and feature a syntax error points at, when the running Python is
+    older than that version (a module written for 3.12 checked on 3.11)."""
+    text = exc.text or ""
+    for version, what, pattern in _NEWER_SYNTAX:
+        if sys.version_info < version and pattern.search(text):
+            return version, what
+    return None
+
+
 def syntax_error_diagnostic(exc: SyntaxError | ValueError, source: str) -> Diagnostic:
+    severity = Severity.ERROR
     if isinstance(exc, SyntaxError):
         line = exc.lineno or 1
         col = max((exc.offset or 1) - 1, 0)
         msg = f"SyntaxError: {exc.msg}; the file was not checked"
+        newer = newer_syntax(exc)
+        if newer is not None:
+            (major, minor), what = newer
+            running = f"{sys.version_info.major}.{sys.version_info.minor}"
+            msg = (
+                f"this file uses Python {major}.{minor} syntax, {what}, but this check runs on Python {running}: "
+                f"run it with Python {major}.{minor} or newer to check this file"
+            )
+            severity = Severity.WARNING
     else:  # ast.parse raises ValueError for NUL bytes
         line, col = 1, 0
         msg = f"Cannot parse: {exc}; the file was not checked"
@@ -91,7 +122,7 @@ def syntax_error_diagnostic(exc: SyntaxError | ValueError, source: str) -> Diagn
     if lines and line > len(lines):
         line, col = len(lines), len(lines[-1].rstrip("\r\n"))
     pos = Position(line, col)
-    return Diagnostic(SYNTAX_ERROR_CODE, msg, Range(pos, pos), Severity.ERROR)
+    return Diagnostic(SYNTAX_ERROR_CODE, msg, Range(pos, pos), severity)
 
 
 def analyze(source: str, settings: Settings | None = None, tree: ast.Module | None = None) -> Analysis:
