@@ -60,7 +60,9 @@ def main() -> int:
     issues = problems(labels, sample, NAMES)
     root = args.corpora or fetch()
     found = [d for corpus in NAMES for d in findings(root, corpus, args.select)]
-    codes = sorted({d["code"] for d in found} | {lb.rule for lb in labels if lb.source == "finding"})
+    codes = sorted(
+        {d["code"] for d in found} | {lb.rule for lb in labels if lb.source == "finding" or RULE(lb.rule)}
+    )
 
     judged = {lb.key: lb for lb in labels if lb.source == "finding"}
     by_place = defaultdict(list)

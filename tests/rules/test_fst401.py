@@ -55,7 +55,10 @@ def test_route_dependencies_and_add_api_route():
         "router.add_api_route('/l', listing, dependencies=[Depends(admin_only)])\n"
     )
     out = fix(src)
-    assert "router.add_api_route('/l', listing, dependencies=[Depends(admin_only)], responses={403: {'description': 'Forbidden'}})" in out
+    assert (
+        "router.add_api_route(\n    '/l',\n    listing,\n    dependencies=[Depends(admin_only)],\n"
+        "    responses={403: {'description': 'Forbidden'}},\n)\n"
+    ) in out
 
 
 def test_declared_status_and_422_are_not_asked_for():

@@ -39,7 +39,14 @@ from fastapi_status.core.analyze import Analysis, Settings, analyze, collector_p
 from fastapi_status.core.context import Context
 from fastapi_status.core.diagnostics import Diagnostic, Fix, Position, Range, Related
 from fastapi_status.core.index import ATTRIBUTE_BASES, NodeIndex
-from fastapi_status.core.model import STATUS_MODULE, ModuleModel, app_assignments, literal_str, statement_first_line
+from fastapi_status.core.model import (
+    HTTP_STATUS,
+    STATUS_MODULE,
+    ModuleModel,
+    app_assignments,
+    literal_str,
+    statement_first_line,
+)
 from fastapi_status.core.status_sites import ANSWERS_422, answers_422, status_sites
 from fastapi_status.core.statuses import DEPRECATED_CONSTANTS
 from fastapi_status.core.text import line_starts, parse_quietly, split_lines
@@ -341,12 +348,17 @@ def _same_footprint(old: dict, new: dict) -> bool:
 
 def _module_facts(part: dict, model: ModuleModel) -> tuple:
     """What the module model takes from a statement for the whole module, besides names: the
-    apps and routers it assigns (at any depth), whether it writes `status.…` (the fixes of
-    every statement then write `status.HTTP_201_CREATED` rather than `201`), and the paths of
+    apps and routers it assigns (at any depth), whether it writes `status.…` or `HTTPStatus.…`
+    (the fixes of every statement then write `status.HTTP_201_CREATED` or `HTTPStatus.CREATED`
+    rather than `201`), and the paths of
     the routes it registers (FST101 reads the module's other routes: `/items/{id}` next to a
     `POST /items`)."""
     apps = [ast.dump(n) for n in app_assignments(part, model.app_class_names)]
-    statuses = [alias in part[ATTRIBUTE_BASES] for alias in model.imports.local_names_for(STATUS_MODULE)]
+    statuses = [
+        alias in part[ATTRIBUTE_BASES]
+        for module in (STATUS_MODULE, HTTP_STATUS)
+        for alias in model.imports.local_names_for(module)
+    ]
     paths = [  # (literal paths only: the model knows no other; and no ast.dump, which makes cycles)
         [literal_str(a) for a in (*d.args[:1], *(k.value for k in d.keywords if k.arg == "path"))]
         for kind in _FUNCTIONS

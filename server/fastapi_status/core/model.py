@@ -20,6 +20,7 @@ APP_CLASSES = {"fastapi.FastAPI", "fastapi.APIRouter", "starlette.applications.S
 HTTP_EXCEPTION = "fastapi.HTTPException"
 RESPONSE_MODULE = "fastapi.responses."
 STATUS_MODULE = "fastapi.status"
+HTTP_STATUS = "http.HTTPStatus"
 # Third-party response classes that behave like Starlette's (a status_code argument, default 200).
 EXTRA_RESPONSE_CLASSES = {"sse_starlette.EventSourceResponse", "sse_starlette.sse.EventSourceResponse"}
 DEFAULT_STATUS = {"fastapi.responses.RedirectResponse": 307}
@@ -180,6 +181,15 @@ class ModuleModel:
         if not aliases:
             return None
         for name in sorted(aliases):
+            if self.index.uses_as_base(name):
+                return name
+        return None
+
+    @cached_property
+    def http_status_alias(self) -> str | None:
+        """The local name of `http.HTTPStatus` when the module writes statuses with it
+        (`HTTPStatus.NOT_FOUND`)."""
+        for name in sorted(self.imports.local_names_for(HTTP_STATUS)):
             if self.index.uses_as_base(name):
                 return name
         return None

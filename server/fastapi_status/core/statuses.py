@@ -116,6 +116,14 @@ def code_of_http_status(member: str) -> int | None:
         return None
 
 
+def http_status_member(code: int) -> str | None:
+    """201 → `CREATED`: the name of the member of `http.HTTPStatus` (the running Python's)."""
+    try:
+        return HTTPStatus(code).name
+    except ValueError:
+        return None
+
+
 def body_allowed(code: int) -> bool:
     """FastAPI's `is_body_allowed_for_status_code`: no body for 1xx, 204, 205 and 304."""
     return not (code < 200 or code in (204, 205, 304))

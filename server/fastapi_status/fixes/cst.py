@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Callable, Mapping, Union
 from fastapi_status.core.diagnostics import Edit, FixNotApplicable, Position, Range
 from fastapi_status.core.model import statement_first_line
 from fastapi_status.core.text import byte_col_to_char
+from fastapi_status.fixes.layout import fit
 from fastapi_status.fixes.lazy import cst, metadata
 
 if TYPE_CHECKING:
@@ -101,7 +102,8 @@ class Snippet:
 
     def edits(self, changes: Mapping[cst.CSTNode, Change]) -> list[Edit]:
         new_module = self.module.visit(_replacer(changes))
-        return [e for e in [minimal_edit(self.text, new_module.code, self.start_line)] if e]
+        code = fit(self.text, new_module, self.ctx.settings.line_length)  # wrapped as ruff format would
+        return [e for e in [minimal_edit(self.text, code, self.start_line)] if e]
 
 
 def minimal_edit(old: str, new: str, first_line: int) -> Edit | None:
@@ -156,10 +158,13 @@ def set_keyword(call: cst.Call, name: str, value: str) -> cst.Call:
     if args:
         last = args[-1]
         if last.comma is cst.MaybeSentinel.DEFAULT or last.comma is None:
-            # Keep the author's layout: a call split over lines gets the new argument on its own line.
+            # Keep the author's layout: a call split over lines gets the new argument on its own
+            # line; what stood before `)` (`f(\n    a, b\n)`: a line break) follows the new one.
             whitespace = _whitespace_before_last_arg(call)
-            args[-1] = last.with_changes(comma=cst.Comma(whitespace_after=whitespace))
-            args.append(new_arg)
+            args[-1] = last.with_changes(
+                comma=cst.Comma(whitespace_after=whitespace), whitespace_after_arg=cst.SimpleWhitespace("")
+            )
+            args.append(new_arg.with_changes(whitespace_after_arg=last.whitespace_after_arg))
         else:  # trailing comma: the new argument takes it (and the closing layout)
             separator = last.comma.with_changes(whitespace_after=_whitespace_before_last_arg(call))
             args[-1] = last.with_changes(comma=separator)

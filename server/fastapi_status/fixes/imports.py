@@ -10,7 +10,7 @@ from fastapi_status.core.diagnostics import Edit, FixNotApplicable, Position, Ra
 from fastapi_status.core.imports import canonical
 from fastapi_status.core.index import NodeIndex
 from fastapi_status.core.model import STATUS_MODULE
-from fastapi_status.core.statuses import STATUSES
+from fastapi_status.core.statuses import STATUSES, http_status_member
 from fastapi_status.fixes.cst import snippet_at
 from fastapi_status.fixes.lazy import cst
 from fastapi_status.fixes.scope import shadowed
@@ -100,8 +100,27 @@ def _import_edits(ctx: "Context", names: list[str], before_line: int) -> list[Ed
             last = aliases[-1]
             comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
             if isinstance(last.comma, cst.Comma):  # a parenthesised list with a trailing comma
-                comma = last.comma
-                new = [cst.ImportAlias(cst.Name(n), comma=comma) for n in names]
+                # The new names go where the next one would: after the separator the others use
+                # (`,\n    ` in a list one name a line), the last keeping the closing layout.
+                between = aliases[-2].comma if len(aliases) > 1 else None
+                if not isinstance(between, cst.Comma):
+                    lpar = updated.lpar
+                    between = cst.Comma(whitespace_after=lpar.whitespace_after if lpar else cst.SimpleWhitespace(" "))
+                kept, closing = between, last.comma
+                after = last.comma.whitespace_after
+                if isinstance(after, cst.ParenthesizedWhitespace) and isinstance(
+                    between.whitespace_after, cst.ParenthesizedWhitespace
+                ):
+                    # The old last name keeps its comment; the line after it starts where the others do.
+                    kept = last.comma.with_changes(
+                        whitespace_after=after.with_changes(last_line=between.whitespace_after.last_line)
+                    )
+                    closing = last.comma.with_changes(
+                        whitespace_after=after.with_changes(first_line=cst.TrailingWhitespace(), empty_lines=[])
+                    )
+                aliases[-1] = last.with_changes(comma=kept)
+                new = [cst.ImportAlias(cst.Name(n), comma=between) for n in names]
+                new[-1] = new[-1].with_changes(comma=closing)
             else:
                 aliases[-1] = last.with_changes(comma=comma)
                 new = [cst.ImportAlias(cst.Name(n), comma=comma) for n in names]
@@ -139,7 +158,8 @@ def _after_docstring(tree: ast.Module) -> int:
 
 def status_reference(ctx: "Context", code: int, before_line: int) -> tuple[str, list[Edit]]:
     """How to write status `code` here: `status.HTTP_201_CREATED` when the module uses the
-    `status` constants (or the setting says so), else `201`."""
+    `status` constants (or the setting says so), `HTTPStatus.CREATED` when it uses
+    `http.HTTPStatus`, else `201`."""
     info = STATUSES.get(code)
     style = ctx.settings.status_style
     if info is None or style == "number":
@@ -149,6 +169,10 @@ def status_reference(ctx: "Context", code: int, before_line: int) -> tuple[str, 
         return str(code), []
     if alias:
         return f"{alias}.{info.constant}", []
+    member = http_status_member(code)
+    http_alias = ctx.model.http_status_alias
+    if style == "auto" and http_alias and member and not shadowed(ctx, http_alias, before_line):
+        return f"{http_alias}.{member}", []
     if style == "constant":
         try:
             (ref,), edits = references(ctx, [STATUS_MODULE], before_line)

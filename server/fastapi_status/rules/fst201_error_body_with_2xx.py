@@ -256,7 +256,9 @@ class ErrorBodyWith2xx(Rule):
             "        return {'status': 'error', 'detail': f\"User {user['name']} already exists\"}\n    return user\n",
             fixed="from fastapi import FastAPI, HTTPException\napp = FastAPI()\n"
             "@app.post('/users', status_code=201)\ndef create_user(user: dict):\n    if exists(user):\n"
-            "        raise HTTPException(status_code=409, detail=f\"User {user['name']} already exists\")\n"
+            "        raise HTTPException(\n"
+            "            status_code=409, detail=f\"User {user['name']} already exists\"\n"
+            "        )\n"
             "    return user\n",
         ),
         # Through a local variable assigned once: the assignment goes with the return.

@@ -161,7 +161,9 @@ class NoneForMissing(Rule):
             fixed="from fastapi import APIRouter, status, HTTPException\nrouter = APIRouter()\n"
             "@router.get('/orders/{i}', status_code=status.HTTP_200_OK)\ndef order(i: int) -> dict:\n"
             "    order_row = db.orders.find_one(i)\n    if not order_row:\n"
-            "        raise HTTPException(status_code=status.HTTP_404_NOT_FOUND, detail='Order not found')\n"
+            "        raise HTTPException(\n"
+            "            status_code=status.HTTP_404_NOT_FOUND, detail='Order not found'\n"
+            "        )\n"
             "    return order_row\n",
         ),
         # The else branch of `if x:`, and `Dict[str, Any]` does not admit None.

@@ -142,7 +142,9 @@ class ExceptAnswersSuccess(Rule):
             fixed="from fastapi import APIRouter, HTTPException\nfrom fastapi.responses import ORJSONResponse\n"
             "router = APIRouter()\n"
             "@router.post('/sync')\ndef sync():\n    try:\n        run()\n    except RuntimeError as e:\n"
-            "        raise HTTPException(status_code=500, detail=f'Sync failed: {e}') from e  # keep this note\n"
+            "        raise HTTPException(\n"
+            "            status_code=500, detail=f'Sync failed: {e}'\n"
+            "        ) from e  # keep this note\n"
             "    return {'done': True}\n",
         ),
         # No name bound: no `from`.
@@ -162,7 +164,9 @@ class ExceptAnswersSuccess(Rule):
             fixed="from fastapi import APIRouter, status, HTTPException\nrouter = APIRouter()\n"
             "@router.get('/users/{i}', status_code=status.HTTP_200_OK)\ndef user(i: int):\n    try:\n"
             "        return USERS[i]\n    except KeyError:\n"
-            "        raise HTTPException(status_code=status.HTTP_404_NOT_FOUND, detail='User not found')\n",
+            "        raise HTTPException(\n"
+            "            status_code=status.HTTP_404_NOT_FOUND, detail='User not found'\n"
+            "        )\n",
         ),
         Invalid(
             "from fastapi import APIRouter\nfrom pydantic import ValidationError\nrouter = APIRouter()\n"

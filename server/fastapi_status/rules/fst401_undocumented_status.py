@@ -120,7 +120,10 @@ class UndocumentedStatus(Rule):
             fixed="from fastapi import APIRouter, Depends, HTTPException\nrouter = APIRouter()\n"
             "def current_user(token: str = ''):\n    if not token:\n        raise HTTPException(401)\n    return token\n"
             "def load(i):\n    raise HTTPException(status_code=404)\n"
-            "@router.get('/items/{i}', responses={404: {'description': 'Missing'}, 401: {'description': 'Unauthorized'}})\n"
+            "@router.get(\n"
+            "    '/items/{i}',\n"
+            "    responses={404: {'description': 'Missing'}, 401: {'description': 'Unauthorized'}},\n"
+            ")\n"
             "def read(i: int, user=Depends(current_user)):\n    return load(i)\n",
         ),
         # A sub-dependency through Annotated; a multi-line dict keeps one entry a line.
@@ -146,7 +149,11 @@ class UndocumentedStatus(Rule):
             fixed="from fastapi import FastAPI, HTTPException, status\napp = FastAPI()\n"
             "class Gone(HTTPException):\n    def __init__(self, what):\n"
             "        super().__init__(status.HTTP_410_GONE, f'{what} was removed')\n"
-            "@app.get('/legacy', status_code=status.HTTP_200_OK, responses={status.HTTP_410_GONE: {'description': 'Gone'}})\n"
+            "@app.get(\n"
+            "    '/legacy',\n"
+            "    status_code=status.HTTP_200_OK,\n"
+            "    responses={status.HTTP_410_GONE: {'description': 'Gone'}},\n"
+            ")\n"
             "def legacy():\n    raise Gone('legacy')\n",
         ),
     ]

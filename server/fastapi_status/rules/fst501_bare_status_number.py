@@ -7,7 +7,7 @@ from fastapi_status.core.context import Context
 from fastapi_status.core.diagnostics import Applicability, Diagnostic, Fix, FixNotApplicable, Severity
 from fastapi_status.core.model import STATUS_MODULE
 from fastapi_status.core.status_sites import status_sites
-from fastapi_status.core.statuses import STATUSES
+from fastapi_status.core.statuses import STATUSES, http_status_member
 from fastapi_status.fixes.cst import rewrite
 from fastapi_status.fixes.imports import plan_references, references
 from fastapi_status.fixes.lazy import cst
@@ -39,7 +39,8 @@ class BareStatusNumber(Rule):
 
     ## Fix safety
     The fix is safe: the constant holds the same number. It adds `from fastapi import status`
-    when the module has no `status` yet. It is not offered where a local name `status` (a query
+    when the module has no `status` yet; a module that writes statuses as `HTTPStatus.NOT_FOUND`
+    (and has no `status`) gets `HTTPStatus` members instead. It is not offered where a local name `status` (a query
     parameter, say) hides the module, nor when the module binds `status` to something else.
     """
 
@@ -64,10 +65,26 @@ class BareStatusNumber(Rule):
         "def load(order_id):\n    raise OrderMissing(404)\n",
     ]
     INVALID = [
+        # The module's own style: `http.HTTPStatus`.
         Invalid(
-            "from fastapi import HTTPException\n\nraise HTTPException(status_code=409, detail='Email already registered')\n",
+            "from http import HTTPStatus\nfrom fastapi import HTTPException\n"
+            "def check(x):\n    if x is None:\n        raise HTTPException(HTTPStatus.NOT_FOUND)\n"
+            "    raise HTTPException(409, detail='Taken')\n",
+            fixed="from http import HTTPStatus\nfrom fastapi import HTTPException\n"
+            "def check(x):\n    if x is None:\n        raise HTTPException(HTTPStatus.NOT_FOUND)\n"
+            "    raise HTTPException(HTTPStatus.CONFLICT, detail='Taken')\n",
+        ),
+        # A parenthesised import, one name a line, is extended in its own layout.
+        Invalid(
+            "from fastapi import (\n    APIRouter,\n    HTTPException,\n)\n"
+            "raise HTTPException(status_code=409, detail='Email taken')\n",
+            fixed="from fastapi import (\n    APIRouter,\n    HTTPException,\n    status,\n)\n"
+            "raise HTTPException(status_code=status.HTTP_409_CONFLICT, detail='Email taken')\n",
+        ),
+        Invalid(
+            "from fastapi import HTTPException\n\nraise HTTPException(status_code=409, detail='Email taken')\n",
             fixed="from fastapi import HTTPException, status\n\n"
-            "raise HTTPException(status_code=status.HTTP_409_CONFLICT, detail='Email already registered')\n",
+            "raise HTTPException(status_code=status.HTTP_409_CONFLICT, detail='Email taken')\n",
         ),
         Invalid(
             "from fastapi import APIRouter\nfrom fastapi import status as st\nrouter = APIRouter()\n"
@@ -86,6 +103,8 @@ class BareStatusNumber(Rule):
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         seen: set[int] = set()
+        # A module that spells statuses with `http.HTTPStatus` (and not `status`) keeps doing so.
+        http_alias = None if ctx.model.status_module_alias else ctx.model.http_status_alias
         try:
             (reference,), _ = plan_references(ctx, [STATUS_MODULE])
         except FixNotApplicable:
@@ -97,24 +116,35 @@ class BareStatusNumber(Rule):
             if not (isinstance(expr, ast.Constant) and type(expr.value) is int and expr.value in STATUSES):
                 continue
             seen.add(id(expr))
-            constant = STATUSES[expr.value].constant
+            member = http_status_member(expr.value) if http_alias else None
+            if http_alias and member:
+                name, fixable = f"{http_alias}.{member}", not shadowed(ctx, http_alias, expr.lineno)
+            else:
+                # Not where a parameter or local variable called `status` hides the module.
+                name = f"status.{STATUSES[expr.value].constant}"
+                fixable = bool(reference) and not shadowed(ctx, reference, expr.lineno)
             yield ctx.diagnostic(
                 self,
                 expr,
-                f"write `status.{constant}` instead of the bare number {expr.value}",
-                # Not where a parameter or local variable called `status` hides the module.
-                [_constant_fix(ctx, expr, constant)] if reference and not shadowed(ctx, reference, expr.lineno) else [],
+                f"write `{name}` instead of the bare number {expr.value}",
+                [_constant_fix(ctx, expr, name, uses_status=not (http_alias and member))] if fixable else [],
             )
 
 
-def _constant_fix(ctx: Context, expr: ast.Constant, constant: str) -> Fix:
+def _constant_fix(ctx: Context, expr: ast.Constant, name: str, uses_status: bool) -> Fix:
+    """`name` for the number (`status.HTTP_404_NOT_FOUND`, importing `status` as needed, or the
+    module's own `HTTPStatus.NOT_FOUND`)."""
+
     def build():
-        (status_ref,), import_edits = references(ctx, [STATUS_MODULE], before_line=expr.lineno)
+        text, import_edits = name, []
+        if uses_status:
+            (status_ref,), import_edits = references(ctx, [STATUS_MODULE], before_line=expr.lineno)
+            text = f"{status_ref}.{name.split('.', 1)[1]}"
 
         def plan(snippet):
             target = snippet.find(expr, cst.Integer)
-            return {target: lambda _: cst.parse_expression(f"{status_ref}.{constant}")}
+            return {target: lambda _: cst.parse_expression(text)}
 
         return rewrite(ctx, expr, plan) + import_edits
 
-    return Fix(f"Use `status.{constant}`", Applicability.SAFE, build)
+    return Fix(f"Use `{name}`", Applicability.SAFE, build)
