@@ -38,9 +38,9 @@ ACTION_WORDS = {
     "moderation", "moderations", "transcription", "transcriptions", "translation", "translations",
     "speech", "generation", "generations",
 }
-# A path segment that starts with one of these names the action: the API is RPC-style
-# (`POST /team/new`, `/projects/create`, `/secrets/create_or_update`) and answers 200 by design.
-PATH_VERBS = CREATE_VERBS | UPSERT_WORDS | {
+# A path segment with one of these words names the action: the API is RPC-style (`POST
+# /team/new`, `/projects/create`, `/secrets/create_or_update`) and answers 200 by design.
+PATH_VERBS = CREATE_VERBS | (UPSERT_WORDS - {"or"}) | {
     "generate", "delete", "remove", "list", "get", "edit", "submit", "make", "build", "store", "apply",
     "assign", "attach", "sign", "enable", "disable", "approve", "reject", "link", "unlink", "invite",
 }
