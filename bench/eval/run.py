@@ -16,6 +16,7 @@ Exit 0 when every finding is labelled, 1 otherwise.
 from __future__ import annotations
 
 import argparse
+import ast
 import datetime as dt
 import json
 import subprocess
@@ -45,8 +46,26 @@ def findings(root: Path, corpus: str, select: str | None) -> list[dict]:
     return found
 
 
-def covers(d: dict, line: int) -> bool:
-    return d["location"]["row"] <= line <= d["end_location"]["row"]
+def covers(d: dict, line: int, span: tuple[int, int]) -> bool:
+    """The finding is at the labelled line: its range holds the line, or it starts in the
+    statement that holds it (a rule may point at the status inside a multi-line `raise`)."""
+    return d["location"]["row"] <= line <= d["end_location"]["row"] or span[0] <= d["location"]["row"] <= span[1]
+
+
+_SPANS: dict[Path, list[tuple[int, int]]] = {}
+
+
+def statement_span(file: Path, line: int) -> tuple[int, int]:
+    """The lines of the smallest statement that holds `line` (the line itself when none)."""
+    if file not in _SPANS:
+        try:
+            tree = ast.parse(file.read_bytes())
+        except (OSError, SyntaxError, ValueError):
+            tree = None
+        spans = [(n.lineno, n.end_lineno or n.lineno) for n in ast.walk(tree) if isinstance(n, ast.stmt)] if tree else []
+        _SPANS[file] = [s for s in spans if s[1] - s[0] < 50]  # (not a whole function or class)
+    holding = [s for s in _SPANS[file] if s[0] <= line <= s[1]]
+    return min(holding, key=lambda s: s[1] - s[0]) if holding else (line, line)
 
 
 def main() -> int:
@@ -87,8 +106,9 @@ def main() -> int:
     for lb in labels:
         if lb.source != "sample":
             continue
+        span = statement_span(root / lb.corpus / lb.path, lb.line)
         caught = RULE(lb.rule) and any(
-            d["code"] == lb.rule and covers(d, lb.line) for d in by_place.get((lb.corpus, lb.path), ())
+            d["code"] == lb.rule and covers(d, lb.line, span) for d in by_place.get((lb.corpus, lb.path), ())
         )
         group = lb.rule if RULE(lb.rule) else "no rule"
         counts[group]["sample"] += 1

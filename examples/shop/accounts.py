@@ -18,6 +18,14 @@ async def signup(user: dict):
     return user
 
 
+@router.get("/{email}")
+async def read_account(email: str):
+    if email not in USERS:
+        # FST306: the message says not found, but the client receives 400 Bad Request
+        raise HTTPException(status.HTTP_400_BAD_REQUEST, detail=f"Account {email} not found")
+    return USERS[email]
+
+
 @router.get("/{email}/avatar")
 async def avatar(email: str):
     try:

@@ -11,6 +11,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from fastapi_status.core.model import FunctionNode
+from fastapi_status.core.params import takes_injected
 
 if TYPE_CHECKING:
     from fastapi_status.core.context import Context
@@ -32,6 +33,28 @@ def _collect(ctx: "Context") -> dict[str, FunctionNode]:
             if ctx.model.imports.lookup(node.name) is None:
                 found.setdefault(node.name, node)
     return found
+
+
+def enclosing_function(ctx: "Context", node: ast.AST) -> FunctionNode | None:
+    """The innermost function whose lines hold `node` (nested ones included)."""
+    ordered = ctx.memo("callees.functions-by-start", lambda: sorted(ctx.model.index.functions(), key=lambda f: f.lineno))
+    line = node.lineno  # type: ignore[attr-defined]
+    inner = None
+    for fn in ordered:
+        if fn.lineno > line:
+            break
+        if line <= (fn.end_lineno or fn.lineno):
+            inner = fn  # (sorted by start: the last one that holds the line is the innermost)
+    return inner
+
+
+def answers_requests(ctx: "Context", function: FunctionNode | None) -> bool:
+    """The function is a route handler of this module, or an endpoint or dependency by its
+    parameters (`request: Request`, `Depends(...)`): what it raises reaches the client as is."""
+    if function is None:
+        return False
+    handlers = ctx.memo("callees.route-handlers", lambda: {id(r.handler) for r in ctx.model.routes})
+    return id(function) in handlers or takes_injected(function)
 
 
 def called_function(ctx: "Context", call: ast.Call) -> FunctionNode | None:

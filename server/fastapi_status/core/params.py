@@ -91,6 +91,13 @@ def input_parameters(handler: FunctionNode, path: str | None) -> list[ast.arg]:
     return found
 
 
+def request_parameters(handler: FunctionNode, path: str | None) -> set[str]:
+    """The names of the parameters the request's URL fills in: the path's and the query's (the
+    body's left out)."""
+    body = {a.arg for a in body_parameters(handler, path)}
+    return path_parameters(path) | {a.arg for a in input_parameters(handler, path) if a.arg not in body}
+
+
 def takes_injected(function: FunctionNode) -> bool:
     """Some parameter is one FastAPI provides (`Request`, `Response`, `Depends(...)`,
     `Security(...)`): the function is an endpoint or a dependency, whatever registers it."""

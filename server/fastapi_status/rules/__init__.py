@@ -29,6 +29,7 @@ CODES: dict[str, bool] = {
     "FST303": True,
     "FST304": True,
     "FST305": True,
+    "FST306": True,
     "FST401": False,
     "FST501": False,
 }

@@ -16,6 +16,7 @@ from fastapi_status.rules.fst302_http_exception_success_status import HttpExcept
 from fastapi_status.rules.fst303_deprecated_status_constant import DeprecatedStatusConstant
 from fastapi_status.rules.fst304_status_not_int import StatusNotInt
 from fastapi_status.rules.fst305_declared_status_overridden import DeclaredStatusOverridden
+from fastapi_status.rules.fst306_status_contradicts_message import StatusContradictsMessage
 from fastapi_status.rules.fst401_undocumented_status import UndocumentedStatus
 from fastapi_status.rules.fst501_bare_status_number import BareStatusNumber
 
@@ -34,6 +35,7 @@ RULES: list = [
     DeprecatedStatusConstant,
     StatusNotInt,
     DeclaredStatusOverridden,
+    StatusContradictsMessage,
     UndocumentedStatus,
     BareStatusNumber,
 ]

@@ -43,6 +43,7 @@ ACTION_WORDS = {
 PATH_VERBS = CREATE_VERBS | (UPSERT_WORDS - {"or"}) | {
     "generate", "delete", "remove", "list", "get", "edit", "submit", "make", "build", "store", "apply",
     "assign", "attach", "sign", "enable", "disable", "approve", "reject", "link", "unlink", "invite",
+    "info", "block", "unblock", "regenerate", "rotate",
 }
 HOOK_WORDS = {"hook", "hooks", "webhook", "webhooks"}
 # A docstring that says the route copies another API's contract ("This is the equivalent of
@@ -91,10 +92,18 @@ def literal_segments(path: str | None) -> list[str]:
     return [seg for seg in (path or "").split("/") if seg and "{" not in seg]
 
 
-def rpc_style(path: str | None) -> bool:
-    """A segment of the path has a verb: `POST /team/new`, `/add/allowed_ip`,
-    `/guardrails/register`, `/team/member_add`."""
-    return any(PATH_VERBS & set(words(seg)) for seg in literal_segments(path))
+def rpc_style(ctx: Context, route: Route) -> bool:
+    """The API names its actions in the path: this route's path has a verb (`POST /team/new`,
+    `/add/allowed_ip`, `/team/member_add`), and so does another route of the module, one that
+    does something else (`/team/update`, `/team/delete`, `/team/info`). `POST
+    /accounts/signup` next to `GET /accounts/{email}` is not RPC-style: it creates an account."""
+    if not _path_verbs(route.path):
+        return False
+    return any(_path_verbs(other.path) - CREATE_VERBS for other in ctx.model.routes if other is not route)
+
+
+def _path_verbs(path: str | None) -> set[str]:
+    return {w for seg in literal_segments(path) for w in words(seg)} & PATH_VERBS
 
 
 def names_an_action(path: str | None) -> bool:
@@ -163,7 +172,7 @@ def creates_resource(ctx: Context, route: Route) -> bool:
     (not an action or an RPC verb), something new comes in (a body, a query) or gets a URL of its own
     (an item route under the path), and nothing says it forwards, queues or upserts."""
     obj = create_object(route.handler.name)
-    if obj is None or rpc_style(route.path) or names_an_action(route.path):
+    if obj is None or names_an_action(route.path) or rpc_style(ctx, route):
         return False
     handler = route.handler
     if not (input_parameters(handler, route.path) or has_item_route(ctx, route)):
@@ -191,8 +200,9 @@ class CreateWithout201(Rule):
     It stays silent when any part of the route says otherwise:
 
     - **RPC-style APIs** put the verb in the path (`POST /team/new`, `/projects/create`,
-      `/users/add`, `/secrets/create_or_update`, next to `/projects/list` and `/projects/delete`)
-      and answer 200 to every call by design;
+      `/users/add`, `/secrets/create_or_update`, next to `/projects/list` and `/projects/delete`:
+      another route of the module has a verb of its own) and answer 200 to every call by
+      design;
     - **actions** are not resources: login, token, search, query, validate, verify, publish,
       send, upload, chat completions, embeddings (in the name or the path), and webhook receivers;
     - **upserts** (`create_or_update`, `upsert`, `get_or_create`) cannot promise 201;
@@ -267,7 +277,8 @@ class CreateWithout201(Rule):
         "@router.post('/team/new')\nasync def new_team(data: dict):\n    return await teams.insert(data)\n"
         "@router.post('/team/delete')\nasync def delete_team(data: dict):\n    return await teams.delete(data)\n",
         "from fastapi import APIRouter\nrouter = APIRouter()\n"
-        "@router.post('/add/allowed_ip')\nasync def add_allowed_ip(ip: dict):\n    return await settings.add_ip(ip)\n",
+        "@router.post('/add/allowed_ip')\nasync def add_allowed_ip(ip: dict):\n    return await settings.add_ip(ip)\n"
+        "@router.post('/delete/allowed_ip')\nasync def delete_allowed_ip(ip: dict):\n    return await settings.drop_ip(ip)\n",
         # A proxy: no body of its own, it forwards the raw request to an upstream API.
         "from fastapi import APIRouter, Request\nrouter = APIRouter()\n"
         "@router.post('/v1/assistants')\nasync def create_assistant(request: Request):\n"
@@ -332,6 +343,12 @@ class CreateWithout201(Rule):
             "@router.post('/orders')\ndef addOrder(order: dict):\n    return order\n",
             fixed="import fastapi as fa\nfrom .routers import router\n"
             "@router.post('/orders', status_code=201)\ndef addOrder(order: dict):\n    return order\n",
+        ),
+        # A verb in the path, but no other route of the module names an action: a REST API.
+        Invalid(
+            "from fastapi import APIRouter\nrouter = APIRouter(prefix='/accounts')\n"
+            "@router.post('/signup')\nasync def signup(user: dict):\n    return await users.insert(user)\n"
+            "@router.get('/{email}')\nasync def read_account(email: str):\n    return await users.get(email)\n",
         ),
         # The create verb after a prefix; a resource a collection holds (tags, members, webhooks).
         Invalid(

@@ -5,7 +5,7 @@ import bisect
 import builtins
 from typing import Iterable, Iterator
 
-from fastapi_status.core.callees import module_functions
+from fastapi_status.core.callees import answers_requests, enclosing_function, module_functions
 from fastapi_status.core.context import Context
 from fastapi_status.core.diagnostics import (
     Applicability,
@@ -15,7 +15,6 @@ from fastapi_status.core.diagnostics import (
 )
 from fastapi_status.core.index import cached_on, children, statement_children
 from fastapi_status.core.model import HTTP_EXCEPTION
-from fastapi_status.core.params import takes_injected
 from fastapi_status.core.status_sites import raised_status
 from fastapi_status.core.statuses import describe
 from fastapi_status.fixes.cst import rewrite
@@ -249,7 +248,7 @@ class HttpExceptionSwallowed(Rule):
         for node in ctx.nodes_of(*_TRY_TYPES):
             if not _may_raise_http(ctx, node) and not _calls_helper(ctx, node.lineno, node.end_lineno or node.lineno, helpers):
                 continue  # nothing in it can raise an HTTPException
-            if not _answers_requests(ctx, node):
+            if not answers_requests(ctx, enclosing_function(ctx, node)):
                 continue  # in a helper, what the client receives is decided where a route calls it
             raises = None
             for handler in node.handlers:
@@ -286,26 +285,6 @@ class HttpExceptionSwallowed(Rule):
             return False
         types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
         return any(ctx.model.is_http_exception(t) for t in types)
-
-
-def _answers_requests(ctx: Context, node: ast.AST) -> bool:
-    """The innermost function around `node` is a route handler of this module, or an endpoint
-    or dependency by its parameters (`request: Request`, `Depends(...)`)."""
-    line = node.lineno  # type: ignore[attr-defined]
-    inner = None
-    for fn in _functions_by_start(ctx):
-        if fn.lineno > line:
-            break
-        if line <= (fn.end_lineno or fn.lineno):
-            inner = fn  # (sorted by start: the last one that holds the line is the innermost)
-    if inner is None:
-        return False
-    handlers = ctx.memo("fst204.route-handlers", lambda: {id(r.handler) for r in ctx.model.routes})
-    return id(inner) in handlers or takes_injected(inner)
-
-
-def _functions_by_start(ctx: Context) -> list:
-    return ctx.memo("fst204.functions-by-start", lambda: sorted(ctx.model.index.functions(), key=lambda f: f.lineno))
 
 
 def _is_broad(handler: ast.ExceptHandler) -> bool:
