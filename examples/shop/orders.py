@@ -24,6 +24,13 @@ async def cancel_order(order_id: int, response: Response):
     return JSONResponse({"cancelled": order_id})
 
 
+@router.get("")
+async def list_orders(page: str = "1"):
+    # FST207: `?page=two` raises ValueError, and the client receives 500 instead of 422
+    start = (int(page) - 1) * 20
+    return {"orders": [], "from": start}
+
+
 @router.get("/{order_id}/invoice")
 async def invoice(order_id: int):
     if order_id > 1000:

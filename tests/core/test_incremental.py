@@ -212,6 +212,14 @@ def test_a_replaced_analysis_is_freed_without_the_cycle_collector():
             "'/items/{item_id}'",
             "'/other/{item_id}'",
         ),
+        (  # an exception handler of the app: FST207 is silent for what it maps
+            "from fastapi import FastAPI\nfrom fastapi.responses import JSONResponse\napp = FastAPI()\n\n"
+            "@app.exception_handler(KeyError)\nasync def bad_value(request, exc):\n"
+            "    return JSONResponse({'detail': str(exc)})\n\n"
+            "@app.get('/items')\ndef list_items(page: str = '1'):\n    return {'page': int(page)}\n",
+            "exception_handler(KeyError)",
+            "exception_handler(ValueError)",
+        ),
         (  # what a helper returns: a handler that answers with the helper's Response sets its status
             "from fastapi import APIRouter\nfrom fastapi.responses import JSONResponse\nrouter = APIRouter()\n\n"
             "def answer(body):\n    response = JSONResponse(body)\n    return body\n\n"
@@ -223,7 +231,7 @@ def test_a_replaced_analysis_is_freed_without_the_cycle_collector():
 )
 def test_an_edit_that_changes_a_module_wide_fact_is_analysed_in_full(source, old, new):
     previous = analyze(source, ALL)
-    assert [d.code for d in previous.diagnostics] == ["FST101"]
+    assert len(previous.diagnostics) == 1 and previous.diagnostics[0].code in ("FST101", "FST207")
     edited = source.replace(old, new)
     got = analyze_edit(previous, edited, ALL)
     assert summary(got, edits=True) == summary(analyze(edited, ALL), edits=True)

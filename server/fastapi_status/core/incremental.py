@@ -44,6 +44,7 @@ from fastapi_status.core.model import (
     STATUS_MODULE,
     ModuleModel,
     app_assignments,
+    last_name,
     literal_str,
     statement_first_line,
 )
@@ -350,9 +351,9 @@ def _module_facts(part: dict, model: ModuleModel) -> tuple:
     """What the module model takes from a statement for the whole module, besides names: the
     apps and routers it assigns (at any depth), whether it writes `status.…` or `HTTPStatus.…`
     (the fixes of every statement then write `status.HTTP_201_CREATED` or `HTTPStatus.CREATED`
-    rather than `201`), and the paths of
+    rather than `201`), the paths of
     the routes it registers (FST101 reads the module's other routes: `/items/{id}` next to a
-    `POST /items`)."""
+    `POST /items`), and the exceptions it registers handlers for."""
     apps = [ast.dump(n) for n in app_assignments(part, model.app_class_names)]
     statuses = [
         alias in part[ATTRIBUTE_BASES]
@@ -366,7 +367,14 @@ def _module_facts(part: dict, model: ModuleModel) -> tuple:
         for d in f.decorator_list
         if isinstance(d, ast.Call)
     ]
-    return apps, statuses, paths
+    # The exceptions it maps to answers (`@app.exception_handler(ValueError)`): FST207 is silent
+    # for them everywhere in the module.
+    handlers = [
+        last_name(c.args[0]) if c.args else None
+        for c in part.get(ast.Call, ())
+        if last_name(c.func) in ("exception_handler", "add_exception_handler")
+    ]
+    return apps, statuses, paths, handlers
 
 
 def _bound(part: dict) -> tuple:

@@ -98,6 +98,27 @@ def request_parameters(handler: FunctionNode, path: str | None) -> set[str]:
     return path_parameters(path) | {a.arg for a in input_parameters(handler, path) if a.arg not in body}
 
 
+_TEXT_MARKERS = {"str", "Optional", "Annotated", "Union", "None", "Query", "Path", "Header", "Cookie", "typing"}
+
+
+def text_parameters(handler: FunctionNode, path: str | None) -> set[str]:
+    """The path, query, header and cookie parameters FastAPI hands over as text: declared `str`
+    (`str | None`, `Annotated[str, Query()]`) or not declared at all. A handler that converts one
+    itself (`int(page)`) gets the client's typo as an exception."""
+    body = {a.arg for a in body_parameters(handler, path)}
+    found = set()
+    for arg, default in _parameters(handler):
+        if arg.arg in body or arg.arg in ("self", "cls"):
+            continue
+        marks = _markers(arg.annotation) | _markers(default)
+        if marks & (INJECTED | DEPENDENCY_MARKERS):
+            continue
+        annotation = _markers(arg.annotation)
+        if arg.annotation is None or ("str" in annotation and annotation <= _TEXT_MARKERS):
+            found.add(arg.arg)
+    return found
+
+
 def takes_injected(function: FunctionNode) -> bool:
     """Some parameter is one FastAPI provides (`Request`, `Response`, `Depends(...)`,
     `Security(...)`): the function is an endpoint or a dependency, whatever registers it."""

@@ -24,6 +24,7 @@ CODES: dict[str, bool] = {
     "FST203": True,
     "FST204": True,
     "FST205": True,
+    "FST207": True,
     "FST301": True,
     "FST302": True,
     "FST303": True,

@@ -11,6 +11,7 @@ from fastapi_status.rules.fst202_none_for_missing import NoneForMissing
 from fastapi_status.rules.fst203_except_answers_success import ExceptAnswersSuccess
 from fastapi_status.rules.fst204_http_exception_swallowed import HttpExceptionSwallowed
 from fastapi_status.rules.fst205_ignored_status_assignment import IgnoredStatusAssignment
+from fastapi_status.rules.fst207_bad_input_answers_500 import BadInputAnswers500
 from fastapi_status.rules.fst301_status_out_of_range import StatusOutOfRange
 from fastapi_status.rules.fst302_http_exception_success_status import HttpExceptionSuccessStatus
 from fastapi_status.rules.fst303_deprecated_status_constant import DeprecatedStatusConstant
@@ -30,6 +31,7 @@ RULES: list = [
     ExceptAnswersSuccess,
     HttpExceptionSwallowed,
     IgnoredStatusAssignment,
+    BadInputAnswers500,
     StatusOutOfRange,
     HttpExceptionSuccessStatus,
     DeprecatedStatusConstant,

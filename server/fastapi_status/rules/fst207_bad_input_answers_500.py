@@ -1,0 +1,427 @@
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import Iterable, Iterator
+
+from fastapi_status.core.context import Context
+from fastapi_status.core.diagnostics import Applicability, Diagnostic, Fix
+from fastapi_status.core.model import FunctionNode, Route, last_name
+from fastapi_status.core.params import body_parameters, input_parameters, request_parameter, text_parameters
+from fastapi_status.fixes.cst import rewrite
+from fastapi_status.fixes.lazy import cst
+from fastapi_status.rules.base import Invalid, Rule
+
+# Conversions that raise on text they cannot read, by the qualified name of the callee, with
+# the type that, declared on the parameter, lets FastAPI answer 422 instead.
+CONVERSIONS: dict[str, str | None] = {
+    "int": "int",
+    "float": "float",
+    "decimal.Decimal": "Decimal",
+    "uuid.UUID": "UUID",
+    "datetime.datetime.fromisoformat": "datetime",
+    "datetime.date.fromisoformat": "date",
+    "datetime.time.fromisoformat": "time",
+    "datetime.datetime.strptime": None,
+    "json.loads": None,
+    "orjson.loads": None,
+    "ujson.loads": None,
+    "ipaddress.ip_address": None,
+    "ipaddress.ip_network": None,
+}
+# What each raises, for the message.
+RAISES = {"json.loads": "JSONDecodeError", "orjson.loads": "JSONDecodeError", "ujson.loads": "ValueError",
+          "decimal.Decimal": "InvalidOperation"}
+# Exception handlers for these turn the failure into an answer of the app's choosing.
+_HANDLED_ELSEWHERE = {"ValueError", "Exception", "BaseException", "JSONDecodeError", "AssertionError", "KeyError",
+                      "LookupError", "TypeError", "AttributeError", "InvalidOperation", "DecodeError"}
+_ENUM_BASES = {"enum.Enum", "enum.StrEnum", "enum.IntEnum"}
+
+
+@dataclass
+class Found:
+    node: ast.AST  # what to point at
+    message: str
+    fix: Fix | None = None
+
+
+class BadInputAnswers500(Rule):
+    """
+    ## What it does
+    Flags a route handler that turns the client's bad input into a `500 Internal Server Error`:
+
+    - a path, query or header parameter that FastAPI hands over as text (declared `str`, or not
+      declared) converted by the handler with something that raises on text it cannot read:
+      `int(x)`, `float(x)`, `UUID(x)`, `Decimal(x)`, `datetime.fromisoformat(x)`,
+      `datetime.strptime(x, …)`, `json.loads(x)`, `ip_address(x)`, an `Enum` of the module
+      (`Color(x)`), `getattr(obj, x)` without a default, or a module-level dict indexed with it
+      (`PLANS[x]`, when the handler never tests `x in PLANS`);
+    - the request body parsed by hand: `await request.json()` (a body that is not JSON raises);
+    - an `assert` on what the client sent (`assert file.filename`): a failed check raises
+      `AssertionError`, and `python -O` skips it altogether.
+
+    Only code outside any `try` is flagged (a `try` around it decides what the client gets), and
+    only in modules that register no exception handler for what it raises (an app-wide
+    `@app.exception_handler(ValueError)` answering 422 makes the code right).
+
+    ## Why is this bad?
+    The client's typo (`?page=two`, a body that is not JSON) reaches the server as an exception,
+    and the client receives `500 Internal Server Error`: its mistake reads as the server's, it
+    cannot tell what to change, and the server's error monitoring pages someone for it. Declared
+    with the type it needs, the parameter is validated by FastAPI, which answers `422` with the
+    field at fault.
+
+    ## Example
+    ```python
+    @router.get("/items")
+    async def list_items(page: str = "1"):
+        return ITEMS[(int(page) - 1) * 20 :][:20]
+    ```
+
+    ## Use instead
+    ```python
+    @router.get("/items")
+    async def list_items(page: int = 1):
+        return ITEMS[(page - 1) * 20 :][:20]
+    ```
+
+    ## Fix safety
+    The fix, offered for `int`, `float`, `UUID`, `Decimal` and ISO date/time conversions of a
+    parameter used nowhere else, declares the parameter with that type and drops the conversion.
+    It is unsafe: clients that sent bad text receive `422` instead of `500`, and the OpenAPI
+    document now says the parameter is an integer (a UUID…), which generated clients follow.
+    """
+
+    code = "FST207"
+    name = "bad-input-answers-500"
+    summary = "The client's bad input (`int(page)` of a `str` parameter, `await request.json()`) becomes a 500"
+    fix_summary = "Declare the parameter with the type it is converted to (unsafe)"
+
+    VALID = [
+        # Declared with its type: FastAPI validates it and answers 422.
+        "from fastapi import APIRouter\nrouter = APIRouter()\n"
+        "@router.get('/items')\ndef list_items(page: int = 1):\n    return {'page': page}\n",
+        # A try decides what the client gets.
+        "from fastapi import APIRouter, HTTPException\nrouter = APIRouter()\n"
+        "@router.get('/items')\ndef list_items(page: str = '1'):\n    try:\n        n = int(page)\n"
+        "    except ValueError:\n        raise HTTPException(400, 'page must be a number')\n    return {'page': n}\n",
+        # An exception handler of the app answers 422 for ValueError.
+        "from fastapi import FastAPI\nfrom fastapi.responses import JSONResponse\napp = FastAPI()\n"
+        "@app.exception_handler(ValueError)\nasync def bad_value(request, exc):\n"
+        "    return JSONResponse({'detail': str(exc)}, status_code=422)\n"
+        "@app.get('/items/{item_id}')\ndef read(item_id: str):\n    return {'id': int(item_id)}\n",
+        # Not the client's input: a setting, a value from the database.
+        "import os\nfrom fastapi import APIRouter\nrouter = APIRouter()\n"
+        "@router.get('/limits')\ndef limits(name: str):\n    return {'max': int(os.environ['MAX_ITEMS'])}\n",
+        # The key is tested first; getattr with a default.
+        "from fastapi import APIRouter, HTTPException\nrouter = APIRouter()\nPLANS = {'free': 0, 'pro': 10}\n"
+        "@router.get('/plans/{name}')\ndef plan(name: str):\n    if name not in PLANS:\n        raise HTTPException(404)\n"
+        "    return {'price': PLANS[name], 'label': getattr(LABELS, name, name)}\n",
+        # Checked by FastAPI against a pattern; a type-narrowing assert after a check.
+        "from typing import Annotated\nfrom fastapi import APIRouter, HTTPException, Query\nrouter = APIRouter()\n"
+        "@router.get('/downloads')\ndef downloads(cursor: Annotated[str | None, Query(pattern=r'^[1-9][0-9]*$')] = None,"
+        " names: str | None = None):\n    before = int(cursor) if cursor is not None else None\n"
+        "    if not names:\n        raise HTTPException(400)\n    assert names is not None\n    return {'before': before}\n",
+        # A body parameter: FastAPI parsed the body as JSON already, `request.json()` cannot fail.
+        "from fastapi import APIRouter, Request\nrouter = APIRouter()\n"
+        "@router.post('/evaluations')\nasync def upsert(request: Request, body: dict):\n"
+        "    payload = await request.json()\n    return payload\n",
+        # A body FastAPI parses; an assert on the server's own state.
+        "from fastapi import APIRouter, Request\nrouter = APIRouter()\n"
+        "@router.post('/items')\nasync def create(item: dict, request: Request):\n"
+        "    assert request.app.state.db is not None\n    return item\n",
+    ]
+    INVALID = [
+        Invalid(
+            "from fastapi import APIRouter\nrouter = APIRouter()\n\n"
+            "@router.get('/items')\nasync def list_items(page: str = '1'):\n    return ITEMS[int(page) * 20 :][:20]\n",
+            fixed="from fastapi import APIRouter\nrouter = APIRouter()\n\n"
+            "@router.get('/items')\nasync def list_items(page: int = 1):\n    return ITEMS[page * 20 :][:20]\n",
+        ),
+        Invalid(
+            "from uuid import UUID\nfrom fastapi import APIRouter\nrouter = APIRouter()\n"
+            "@router.get('/carts/{cart_id}')\ndef cart(cart_id):\n    return CARTS.get(UUID(cart_id))\n",
+            fixed="from uuid import UUID\nfrom fastapi import APIRouter\nrouter = APIRouter()\n"
+            "@router.get('/carts/{cart_id}')\ndef cart(cart_id: UUID):\n    return CARTS.get(cart_id)\n",
+        ),
+        # A date in a query string read with strptime; no fix (no type says the format).
+        Invalid(
+            "from datetime import datetime\nfrom fastapi import APIRouter\nrouter = APIRouter()\n"
+            "@router.get('/spend')\ndef spend(start_date: str | None = None):\n"
+            "    start = datetime.strptime(start_date, '%Y-%m-%d %H:%M:%S') if start_date else None\n"
+            "    return {'start': start}\n",
+        ),
+        # The body read by hand.
+        Invalid(
+            "from fastapi import APIRouter, Request\nrouter = APIRouter()\n"
+            "@router.post('/set-session-cookie')\nasync def set_cookie(request: Request):\n"
+            "    body = await request.json()\n    return {'session': body.get('session_id')}\n",
+        ),
+        # Asserts on the upload.
+        Invalid(
+            "from fastapi import APIRouter, UploadFile\nrouter = APIRouter()\n"
+            "@router.post('/files')\nasync def upload(file: UploadFile):\n"
+            "    assert file.filename, 'No filename'\n    assert file.content_type\n    return {'ok': True}\n",
+            count=2,
+        ),
+        # A module dict indexed with the path parameter, and an Enum of the module.
+        Invalid(
+            "import enum\nfrom fastapi import APIRouter\nrouter = APIRouter()\n"
+            "class Color(enum.Enum):\n    RED = 'red'\n    BLUE = 'blue'\n"
+            "PRICES = {'small': 1, 'large': 2}\n"
+            "@router.get('/paint/{size}')\ndef paint(size: str, color: str = 'red'):\n"
+            "    return {'price': PRICES[size], 'color': Color(color)}\n",
+            count=2,
+        ),
+    ]
+
+    def check(self, ctx: Context) -> Iterable[Diagnostic]:
+        handled = ctx.memo("fst207.handled", lambda: _handled_exceptions(ctx))
+        if handled & {"Exception", "BaseException"}:
+            return
+        seen: set[int] = set()
+        for route in ctx.routes:
+            handler = route.handler
+            if id(handler) in seen:
+                continue
+            seen.add(id(handler))
+            said: set[str] = set()
+            for found in _findings(ctx, route, handled):
+                if found.message in said:
+                    continue  # (`USERS[email]` twice in one handler is one mistake)
+                said.add(found.message)
+                yield ctx.diagnostic(self, found.node, found.message, [found.fix] if found.fix else [])
+
+
+def _findings(ctx: Context, route: Route, handled: set[str]) -> Iterator[Found]:
+    handler = route.handler
+    text = text_parameters(handler, route.path) - _validated_text(handler)
+    inputs = {a.arg for a in input_parameters(handler, route.path)} | text
+    # (With a body parameter FastAPI has parsed the body as JSON already: `request.json()` cannot fail.)
+    request = None if body_parameters(handler, route.path) else request_parameter(handler)
+    tested = _tested_keys(handler)
+    module_dicts = ctx.memo("fst207.module-dicts", lambda: _module_dicts(ctx))
+    for node in _unprotected(handler.body):
+        if isinstance(node, ast.Call):
+            name = _conversion(ctx, node)
+            if name and node.args and _arg_name(node.args[0]) in text and RAISES.get(name, "ValueError") not in handled:
+                param = _arg_name(node.args[0])
+                raises = RAISES.get(name, "ValueError")
+                declared = CONVERSIONS.get(name)
+                hint = f"declare `{param}: {declared}` so FastAPI answers 422" if declared else "raise HTTPException(400) for it"
+                yield Found(
+                    node,
+                    f"`{ctx.text(node.func)}({param})` raises {raises} for a `{param}` it cannot read: "
+                    f"the client's bad input becomes 500 Internal Server Error; {hint}",
+                    _declare_fix(ctx, handler, node, param, declared) if declared else None,
+                )
+            elif _enum_call(ctx, node) and node.args and _arg_name(node.args[0]) in text and "ValueError" not in handled:
+                param = _arg_name(node.args[0])
+                cls = node.func.id  # type: ignore[attr-defined]
+                yield Found(
+                    node,
+                    f"`{cls}({param})` raises ValueError for a `{param}` that is not one of its values: the client "
+                    f"receives 500 Internal Server Error; declare `{param}: {cls}` so FastAPI answers 422",
+                )
+            elif (
+                isinstance(node.func, ast.Name) and node.func.id == "getattr" and len(node.args) == 2
+                and not node.keywords and _arg_name(node.args[1]) in text and "AttributeError" not in handled
+            ):
+                param = _arg_name(node.args[1])
+                yield Found(
+                    node,
+                    f"`getattr(…, {param})` without a default raises AttributeError for an unknown `{param}`: the "
+                    "client receives 500 Internal Server Error; give it a default, or answer 404",
+                )
+            elif request and _reads_json(node, request) and "JSONDecodeError" not in handled:
+                yield Found(
+                    node,
+                    f"`{request}.json()` raises on a body that is not JSON: the client receives 500 Internal Server "
+                    "Error; declare a body parameter (a model, or `dict = Body()`) so FastAPI answers 422",
+                )
+        elif (
+            isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load) and isinstance(node.value, ast.Name)
+            and node.value.id in module_dicts and _arg_name(node.slice) in text
+            and (_arg_name(node.slice), node.value.id) not in tested and "KeyError" not in handled
+        ):
+            param = _arg_name(node.slice)
+            yield Found(
+                node,
+                f"`{node.value.id}[{param}]` raises KeyError for an unknown `{param}`: the client receives 500 "
+                f"Internal Server Error; test `{param} in {node.value.id}` and answer 404 (or declare a Literal/Enum)",
+            )
+        elif isinstance(node, ast.Assert) and "AssertionError" not in handled and _checks_input(node.test, inputs):
+            test = ctx.text(node.test)
+            test = test if len(test) <= 40 else test[:37] + "…"
+            yield Found(
+                node,
+                f"`assert {test}` checks what the client sent: a failed check answers 500 Internal Server Error "
+                "(and `python -O` drops it); raise HTTPException(400) instead",
+            )
+
+
+def _unprotected(stmts: list[ast.stmt]) -> Iterator[ast.AST]:
+    """The nodes of `stmts` outside any `try` body (whose handlers decide), not entering nested
+    functions or classes."""
+    stack: list[ast.AST] = list(reversed(stmts))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        yield node
+        if isinstance(node, ast.Try) or (hasattr(ast, "TryStar") and isinstance(node, ast.TryStar)):
+            parts = [*node.handlers, *node.orelse, *node.finalbody]  # (the body is protected)
+            stack.extend(reversed(parts))
+            continue
+        stack.extend(reversed(list(ast.iter_child_nodes(node))))
+
+
+def _arg_name(node: ast.AST | None) -> str | None:
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def _conversion(ctx: Context, call: ast.Call) -> str | None:
+    func = call.func
+    if isinstance(func, ast.Name) and func.id in ("int", "float"):
+        bound = ctx.model.imports.lookup(func.id) is not None or func.id in ctx.model.functions
+        return None if bound else func.id
+    name = ctx.model.qualname(func)
+    return name if name in CONVERSIONS else None
+
+
+def _enum_call(ctx: Context, call: ast.Call) -> bool:
+    func = call.func
+    cls = ctx.model.classes.get(func.id) if isinstance(func, ast.Name) else None
+    return cls is not None and any(ctx.model.qualname(b) in _ENUM_BASES for b in cls.bases)
+
+
+def _reads_json(call: ast.Call, request: str) -> bool:
+    func = call.func
+    return (
+        isinstance(func, ast.Attribute) and func.attr == "json" and not call.args
+        and isinstance(func.value, ast.Name) and func.value.id == request
+    )
+
+
+def _checks_input(test: ast.expr, inputs: set[str]) -> bool:
+    if isinstance(test, ast.Call) and last_name(test.func) in ("isinstance", "callable", "hasattr"):
+        return False  # (a type check: FastAPI validated the type)
+    if isinstance(test, ast.Compare) and all(isinstance(op, ast.IsNot) for op in test.ops):
+        return False  # `assert x is not None`: narrowing a type for the type checker, after a check
+    return any(isinstance(n, ast.Name) and n.id in inputs for n in ast.walk(test))
+
+
+def _validated_text(handler: FunctionNode) -> set[str]:
+    """Text parameters FastAPI checks against a pattern (`Query(pattern=r"^[0-9]+$")`): their
+    conversion cannot fail on the client's input."""
+    found = set()
+    args = handler.args
+    for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs]:
+        for node in ast.walk(arg.annotation) if arg.annotation is not None else ():
+            if isinstance(node, ast.Call) and any(k.arg in ("pattern", "regex") for k in node.keywords):
+                found.add(arg.arg)
+    for default in [*args.defaults, *args.kw_defaults]:
+        if isinstance(default, ast.Call) and any(k.arg in ("pattern", "regex") for k in default.keywords):
+            found |= {a.arg for a in _args_with_default(handler, default)}
+    return found
+
+
+def _args_with_default(handler: FunctionNode, default: ast.expr) -> list[ast.arg]:
+    args = handler.args
+    positional = [*args.posonlyargs, *args.args]
+    pairs = list(zip(positional[len(positional) - len(args.defaults) :], args.defaults))
+    pairs += list(zip(args.kwonlyargs, args.kw_defaults))
+    return [a for a, d in pairs if d is default]
+
+
+def _tested_keys(handler: FunctionNode) -> set[tuple[str, str]]:
+    """(key, dict) pairs the handler tests: `key in DICT`, `DICT.get(key)`."""
+    found = set()
+    for node in ast.walk(handler):
+        if isinstance(node, ast.Compare) and isinstance(node.left, ast.Name):
+            for op, right in zip(node.ops, node.comparators):
+                if isinstance(op, (ast.In, ast.NotIn)) and isinstance(right, ast.Name):
+                    found.add((node.left.id, right.id))
+    return found
+
+
+def _module_dicts(ctx: Context) -> set[str]:
+    """Names bound once, at module level, to a dict literal (a lookup table)."""
+    counts: dict[str, int] = {}
+    dicts = set()
+    for stmt in ctx.tree.body:
+        if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            for t in targets:
+                if isinstance(t, ast.Name):
+                    counts[t.id] = counts.get(t.id, 0) + 1
+                    if isinstance(stmt.value, (ast.Dict, ast.DictComp)):
+                        dicts.add(t.id)
+    return {d for d in dicts if counts[d] == 1}
+
+
+def _handled_exceptions(ctx: Context) -> set[str]:
+    """The exceptions this module maps to answers: `@app.exception_handler(ValueError)`,
+    `app.add_exception_handler(ValueError, …)`, `FastAPI(exception_handlers={ValueError: …})`."""
+    found: set[str] = set()
+    for call in ctx.model.index.calls_named(("exception_handler", "add_exception_handler")):
+        if call.args:
+            found.add(last_name(call.args[0]) or "")
+    for call in ctx.model.index.calls_named(ctx.model.app_class_names):
+        for kw in call.keywords:
+            if kw.arg == "exception_handlers" and isinstance(kw.value, ast.Dict):
+                found |= {last_name(k) or "" for k in kw.value.keys if k is not None}
+    return found & _HANDLED_ELSEWHERE
+
+
+def _declare_fix(ctx: Context, handler: FunctionNode, call: ast.Call, param: str, type_name: str) -> Fix | None:
+    """`page: int = 1` for `page: str = "1"` and `int(page)`: when the parameter is used only in
+    that conversion and the type is at hand (a builtin, or imported under that name)."""
+    uses = [n for n in ast.walk(handler) if isinstance(n, ast.Name) and n.id == param]
+    if len(uses) != 1 or uses[0] is not call.args[0] or len(call.args) != 1 or call.keywords:
+        return None
+    if type_name not in ("int", "float") and ctx.model.imports.lookup(type_name) is None:
+        return None
+    arg = next(a for a in [*handler.args.posonlyargs, *handler.args.args, *handler.args.kwonlyargs] if a.arg == param)
+    default = _default_of(handler, arg)
+    new_default = None  # (`None` stays `None`; a text default becomes the number it reads as)
+    if default is not None and not (isinstance(default, ast.Constant) and default.value is None):
+        if not (isinstance(default, ast.Constant) and isinstance(default.value, str) and type_name in ("int", "float")):
+            return None
+        try:
+            new_default = repr(int(default.value) if type_name == "int" else float(default.value))
+        except ValueError:
+            return None
+
+    def build():
+        def plan(snippet):
+            changes = {
+                snippet.find(call, cst.Call): lambda _: cst.Name(param),
+                snippet.find(arg, cst.Param): lambda p: _retyped(p, type_name, new_default),
+            }
+            return changes
+
+        return rewrite(ctx, call, plan)
+
+    return Fix(f"Declare `{param}: {type_name}` (bad input then answers 422 instead of 500)", Applicability.UNSAFE, build)
+
+
+def _default_of(handler: FunctionNode, arg: ast.arg) -> ast.expr | None:
+    args = handler.args
+    positional = [*args.posonlyargs, *args.args]
+    if arg in positional:
+        i = positional.index(arg) - (len(positional) - len(args.defaults))
+        return args.defaults[i] if i >= 0 else None
+    i = args.kwonlyargs.index(arg)
+    return args.kw_defaults[i]
+
+
+def _retyped(param, type_name: str, new_default: str | None):
+    annotation = cst.Annotation(annotation=cst.parse_expression(type_name))
+    changes: dict = {"annotation": annotation}
+    if new_default is not None:
+        changes["default"] = cst.parse_expression(new_default)
+    if param.default is not None and param.annotation is None:  # `x=1` becomes `x: int = 1` (PEP 8)
+        spaced = cst.SimpleWhitespace(" ")
+        changes["equal"] = cst.AssignEqual(whitespace_before=spaced, whitespace_after=spaced)
+    return param.with_changes(**changes)
