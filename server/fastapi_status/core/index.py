@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import ast
 import operator
-from typing import TypeVar
+from typing import Iterator, TypeVar
 
 N = TypeVar("N", bound=ast.AST)
 _AST = ast.AST
@@ -82,6 +82,7 @@ def statement_children(node: ast.AST) -> list[ast.AST]:
     return out
 
 _SCOPES = {ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef}
+_TRIES = {ast.Try, *((ast.TryStar,) if hasattr(ast, "TryStar") else ())}
 
 
 def scope_nodes(body: list[ast.stmt]) -> list[ast.AST]:
@@ -105,6 +106,22 @@ def scope_nodes(body: list[ast.stmt]) -> list[ast.AST]:
             elif value is not None and value.__class__ not in scopes:
                 push(value)
     return queue
+
+
+def nodes_leaving(body: list[ast.stmt], skips_body=lambda try_node: False) -> Iterator[ast.AST]:
+    """The nodes of `body` whose exceptions can leave it, in source order: not in a function,
+    lambda or class nested below, nor in the body of a `try` for which `skips_body(try)` says
+    its handlers decide (its `except`, `else` and `finally` blocks are walked)."""
+    stack: list[ast.AST] = list(reversed(body))
+    while stack:
+        node = stack.pop()
+        if node.__class__ in _SCOPES:
+            continue
+        yield node
+        kids = children(node)
+        if node.__class__ in _TRIES and skips_body(node):
+            kids = [c for c in kids if not any(c is b for b in node.body)]  # type: ignore[attr-defined]
+        stack.extend(reversed(kids))
 
 
 def scope_statements(body: list[ast.stmt]) -> list[ast.AST]:

@@ -6,6 +6,7 @@ from typing import Iterable, Iterator
 
 from fastapi_status.core.context import Context
 from fastapi_status.core.diagnostics import Applicability, Diagnostic, Fix
+from fastapi_status.core.index import nodes_leaving
 from fastapi_status.core.model import FunctionNode, Route, last_name
 from fastapi_status.core.params import body_parameters, input_parameters, request_parameter, text_parameters
 from fastapi_status.fixes.cst import rewrite
@@ -261,19 +262,9 @@ def _findings(ctx: Context, route: Route, handled: set[str]) -> Iterator[Found]:
 
 
 def _unprotected(stmts: list[ast.stmt]) -> Iterator[ast.AST]:
-    """The nodes of `stmts` outside any `try` body (whose handlers decide), not entering nested
-    functions or classes."""
-    stack: list[ast.AST] = list(reversed(stmts))
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            continue
-        yield node
-        if isinstance(node, ast.Try) or (hasattr(ast, "TryStar") and isinstance(node, ast.TryStar)):
-            parts = [*node.handlers, *node.orelse, *node.finalbody]  # (the body is protected)
-            stack.extend(reversed(parts))
-            continue
-        stack.extend(reversed(list(ast.iter_child_nodes(node))))
+    """The nodes of `stmts` outside any `try` body (whose handlers decide what the client gets),
+    not entering nested functions or classes."""
+    return nodes_leaving(stmts, lambda _try: True)
 
 
 def _arg_name(node: ast.AST | None) -> str | None:

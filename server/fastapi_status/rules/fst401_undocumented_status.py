@@ -6,6 +6,7 @@ from typing import Iterable
 from fastapi_status.core.callees import called_function, module_functions
 from fastapi_status.core.context import Context
 from fastapi_status.core.diagnostics import Applicability, Diagnostic, Fix
+from fastapi_status.core.index import nodes_leaving
 from fastapi_status.core.model import FunctionNode, Route, kwarg
 from fastapi_status.core.status_sites import raised_status
 from fastapi_status.core.statuses import describe, phrase
@@ -263,16 +264,7 @@ def _raised_codes(ctx: Context, route: Route) -> set[int]:
 def _reachable(ctx: Context, stmts: list[ast.stmt]):
     """The nodes of `stmts` whose exceptions leave the function: not in nested functions,
     classes or lambdas, nor in a `try` body whose `except HTTPException` clause answers otherwise."""
-    stack: list[ast.AST] = list(reversed(stmts))
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            continue
-        yield node
-        children = list(ast.iter_child_nodes(node))
-        if isinstance(node, ast.Try) and any(_converts_http(ctx, h) for h in node.handlers):
-            children = [c for c in children if not any(c is b for b in node.body)]
-        stack.extend(reversed(children))
+    return nodes_leaving(stmts, lambda node: any(_converts_http(ctx, h) for h in node.handlers))
 
 
 def _converts_http(ctx: Context, handler: ast.ExceptHandler) -> bool:
