@@ -1,9 +1,11 @@
 """Orders: a form flow with redirects and explicit responses."""
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, HTTPException, Response, status
 from fastapi.responses import JSONResponse, RedirectResponse
 
 router = APIRouter(prefix="/orders", tags=["orders"])
+
+ORDERS: dict[int, dict] = {}
 
 
 @router.post("/checkout")
@@ -29,6 +31,14 @@ async def list_orders(page: str = "1"):
     # FST207: `?page=two` raises ValueError, and the client receives 500 instead of 422
     start = (int(page) - 1) * 20
     return {"orders": [], "from": start}
+
+
+@router.get("/{order_id}")
+async def read_order(order_id: int):
+    if order_id not in ORDERS:
+        # FST208: returned, not raised: the client receives 200 OK and the exception's fields
+        return HTTPException(status_code=404, detail="Order not found")
+    return ORDERS[order_id]
 
 
 @router.get("/{order_id}/invoice")

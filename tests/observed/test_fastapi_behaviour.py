@@ -68,6 +68,32 @@ def test_fst305_declared_status_not_sent():
     assert run(src).post("/items").status_code == 200
 
 
+def test_fst208_a_returned_exception_answers_200():
+    src = HEAD + "@app.get('/items/{i}')\ndef read(i: int):\n    return HTTPException(404, detail='Item not found')\n"
+    assert "FST208" in codes(src)
+    r = run(src).get("/items/1")
+    assert r.status_code == 200 and r.json() == {"status_code": 404, "detail": "Item not found", "headers": None}
+
+
+def test_fst207_bad_input_answers_500_and_the_declared_type_422():
+    src = HEAD + "@app.get('/items')\ndef list_items(page: str = '1'):\n    return {'page': int(page)}\n"
+    assert "FST207" in codes(src)
+    assert run(src).get("/items?page=two").status_code == 500
+    typed = src.replace("page: str = '1'", "page: int = 1").replace("int(page)", "page")
+    assert "FST207" not in codes(typed)
+    assert run(typed).get("/items?page=two").status_code == 422
+    body = HEAD + "from fastapi import Request\n@app.post('/c')\nasync def c(request: Request):\n    return await request.json()\n"
+    assert "FST207" in codes(body)
+    assert run(body).post("/c", content=b"not json").status_code == 500
+
+
+def test_fst306_the_status_is_what_the_client_gets_not_the_message():
+    src = HEAD + "@app.get('/items/{item_id}')\ndef read(item_id: int):\n    raise HTTPException(400, detail='Item not found')\n"
+    assert "FST306" in codes(src)
+    r = run(src).get("/items/3")
+    assert r.status_code == 400 and r.json() == {"detail": "Item not found"}
+
+
 def test_fst303_deprecated_names_warn():
     src = "from fastapi import status\nx = status.HTTP_422_UNPROCESSABLE_ENTITY\n"
     assert "FST303" in codes(src)

@@ -25,6 +25,7 @@ CODES: dict[str, bool] = {
     "FST204": True,
     "FST205": True,
     "FST207": True,
+    "FST208": True,
     "FST301": True,
     "FST302": True,
     "FST303": True,

@@ -12,6 +12,7 @@ from fastapi_status.rules.fst203_except_answers_success import ExceptAnswersSucc
 from fastapi_status.rules.fst204_http_exception_swallowed import HttpExceptionSwallowed
 from fastapi_status.rules.fst205_ignored_status_assignment import IgnoredStatusAssignment
 from fastapi_status.rules.fst207_bad_input_answers_500 import BadInputAnswers500
+from fastapi_status.rules.fst208_returned_http_exception import ReturnedHttpException
 from fastapi_status.rules.fst301_status_out_of_range import StatusOutOfRange
 from fastapi_status.rules.fst302_http_exception_success_status import HttpExceptionSuccessStatus
 from fastapi_status.rules.fst303_deprecated_status_constant import DeprecatedStatusConstant
@@ -32,6 +33,7 @@ RULES: list = [
     HttpExceptionSwallowed,
     IgnoredStatusAssignment,
     BadInputAnswers500,
+    ReturnedHttpException,
     StatusOutOfRange,
     HttpExceptionSuccessStatus,
     DeprecatedStatusConstant,
