@@ -8,6 +8,7 @@ follow a handler into its helpers (FST204, FST401).
 from __future__ import annotations
 
 import ast
+import bisect
 from typing import TYPE_CHECKING
 
 from fastapi_status.core.model import FunctionNode
@@ -37,15 +38,18 @@ def _collect(ctx: "Context") -> dict[str, FunctionNode]:
 
 def enclosing_function(ctx: "Context", node: ast.AST) -> FunctionNode | None:
     """The innermost function whose lines hold `node` (nested ones included)."""
-    ordered = ctx.memo("callees.functions-by-start", lambda: sorted(ctx.model.index.functions(), key=lambda f: f.lineno))
+    ordered, starts = ctx.memo("callees.functions-by-start", lambda: _by_start(ctx))
     line = node.lineno  # type: ignore[attr-defined]
-    inner = None
-    for fn in ordered:
-        if fn.lineno > line:
-            break
-        if line <= (fn.end_lineno or fn.lineno):
-            inner = fn  # (sorted by start: the last one that holds the line is the innermost)
-    return inner
+    # The latest function to start at or before the line that still holds it is the innermost.
+    for i in range(bisect.bisect_right(starts, line) - 1, -1, -1):
+        if line <= (ordered[i].end_lineno or ordered[i].lineno):
+            return ordered[i]
+    return None
+
+
+def _by_start(ctx: "Context") -> tuple[list[FunctionNode], list[int]]:
+    ordered = sorted(ctx.model.index.functions(), key=lambda f: f.lineno)
+    return ordered, [f.lineno for f in ordered]
 
 
 def answers_requests(ctx: "Context", function: FunctionNode | None) -> bool:
