@@ -200,6 +200,13 @@ class ModuleModel:
         for stmt in self.tree.body:
             self._top_starts.append(statement_first_line(stmt))
 
+    def top_level_position(self, line: int) -> int | None:
+        """The position in the module's body of the top-level statement holding `line`."""
+        i = bisect.bisect_right(self._top_starts, line) - 1
+        if i < 0 or line > (self.tree.body[i].end_lineno or self.tree.body[i].lineno):
+            return None
+        return i
+
     def top_level_statement(self, line: int) -> ast.stmt | None:
         """The top-level statement whose lines contain `line` (decorators included)."""
         i = bisect.bisect_right(self._top_starts, line) - 1

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import re
 
+from fastapi_status.core.index import cached_on
 from fastapi_status.core.model import FunctionNode, last_name
 
 INJECTED = {"Request", "Response", "WebSocket", "BackgroundTasks", "SecurityScopes", "HTTPConnection"}
@@ -42,17 +43,13 @@ def _parameters(handler: FunctionNode) -> list[tuple[ast.arg, ast.expr | None]]:
     return pairs
 
 
-def _markers(expr: ast.expr | None) -> set[str]:
+def _markers(expr: ast.expr | None) -> frozenset[str]:
     """The last names of the calls and names in an annotation or a default: `Annotated[User,
-    Depends(get_user)]` → {"Annotated", "User", "Depends", "get_user"}."""
-    found: set[str] = set()
+    Depends(get_user)]` → {"Annotated", "User", "Depends", "get_user"} (kept on the node: every
+    rule that reads a handler's parameters asks again)."""
     if expr is None:
-        return found
-    for node in ast.walk(expr):
-        name = last_name(node)
-        if name:
-            found.add(name)
-    return found
+        return frozenset()
+    return cached_on(expr, "markers", lambda: frozenset(n for n in map(last_name, ast.walk(expr)) if n))
 
 
 def body_parameters(handler: FunctionNode, path: str | None) -> list[ast.arg]:

@@ -6,7 +6,7 @@ from typing import Iterable, Iterator
 
 from fastapi_status.core.context import Context
 from fastapi_status.core.diagnostics import Applicability, Diagnostic, Fix
-from fastapi_status.core.index import nodes_leaving
+from fastapi_status.core.callees import enclosing_function
 from fastapi_status.core.model import FunctionNode, Route, last_name
 from fastapi_status.core.params import body_parameters, input_parameters, request_parameter, text_parameters
 from fastapi_status.fixes.cst import rewrite
@@ -200,9 +200,10 @@ def _findings(ctx: Context, route: Route, handled: set[str]) -> Iterator[Found]:
     inputs = {a.arg for a in input_parameters(handler, route.path)} | text
     # (With a body parameter FastAPI has parsed the body as JSON already: `request.json()` cannot fail.)
     request = None if body_parameters(handler, route.path) else request_parameter(handler)
-    tested = _tested_keys(handler)
+    if not inputs and request is None:
+        return
     module_dicts = ctx.memo("fst207.module-dicts", lambda: _module_dicts(ctx))
-    for node in _unprotected(handler.body):
+    for node in _candidates(ctx, handler, text, inputs, request):
         if isinstance(node, ast.Call):
             name = _conversion(ctx, node)
             if name and node.args and _arg_name(node.args[0]) in text and RAISES.get(name, "ValueError") not in handled:
@@ -243,7 +244,7 @@ def _findings(ctx: Context, route: Route, handled: set[str]) -> Iterator[Found]:
         elif (
             isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load) and isinstance(node.value, ast.Name)
             and node.value.id in module_dicts and _arg_name(node.slice) in text
-            and (_arg_name(node.slice), node.value.id) not in tested and "KeyError" not in handled
+            and (_arg_name(node.slice), node.value.id) not in _tested_keys(handler) and "KeyError" not in handled
         ):
             param = _arg_name(node.slice)
             yield Found(
@@ -261,10 +262,48 @@ def _findings(ctx: Context, route: Route, handled: set[str]) -> Iterator[Found]:
             )
 
 
-def _unprotected(stmts: list[ast.stmt]) -> Iterator[ast.AST]:
-    """The nodes of `stmts` outside any `try` body (whose handlers decide what the client gets),
-    not entering nested functions or classes."""
-    return nodes_leaving(stmts, lambda _try: True)
+def _candidates(ctx: Context, handler: FunctionNode, text: set[str], inputs: set[str], request: str | None):
+    """The calls, subscripts and asserts of the handler that may take the client's input, outside
+    any `try` body (whose handlers decide what the client gets), not in nested functions; taken
+    from the module's node index and filtered cheaply first (a handler walk costs more)."""
+    position = ctx.model.top_level_position(handler.lineno)
+    if position is None:
+        return []
+    index = ctx.model.index
+    first, last = handler.lineno, handler.end_lineno or handler.lineno
+    names = text | ({request} if request else set())
+    found: list[ast.AST] = []
+    for call in index.of_statement(position, ast.Call):
+        if first <= call.lineno <= last and (
+            any(a.__class__ is ast.Name and a.id in names for a in call.args[:2])
+            or (request and call.func.__class__ is ast.Attribute and call.func.attr == "json")
+        ):
+            found.append(call)
+    if text:
+        found += [
+            s for s in index.of_statement(position, ast.Subscript)
+            if first <= s.lineno <= last and s.slice.__class__ is ast.Name and s.slice.id in text
+        ]
+    if inputs:
+        found += [a for a in index.of_statement(position, ast.Assert) if first <= a.lineno <= last]
+    if not found:
+        return []
+    tries = [
+        (t.body[0].lineno, t.body[-1].end_lineno or t.body[-1].lineno)
+        for kind in _TRIES
+        for t in index.of_statement(position, kind)
+        if first <= t.lineno <= last
+    ]
+    return sorted(
+        (
+            n for n in found
+            if enclosing_function(ctx, n) is handler and not any(a <= n.lineno <= b for a, b in tries)
+        ),
+        key=lambda n: (n.lineno, n.col_offset),
+    )
+
+
+_TRIES = (ast.Try, *((ast.TryStar,) if hasattr(ast, "TryStar") else ()))
 
 
 def _arg_name(node: ast.AST | None) -> str | None:

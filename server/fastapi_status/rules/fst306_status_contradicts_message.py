@@ -83,6 +83,8 @@ MEANINGS = (
         frozenset({400, 422, 500}),
     ),
 )
+# Any of them: one search tells most messages apart from those worth the six.
+_ANY_MEANING = lazy_pattern("|".join(f"(?:{m.pattern._args[0]})" for m in MEANINGS), re.I)
 # Where 400 for bad credentials is the contract (RFC 6749's token endpoint, login forms).
 _CREDENTIAL_PATHS = {"token", "tokens", "oauth", "oauth2", "login", "signin", "authorize", "jwt"}
 _CREDENTIALS = lazy_pattern(r"\b(?:invalid|bad|wrong) (?:username|password|credentials|api key)\b", re.I)
@@ -134,35 +136,37 @@ def _key(node: ast.expr | None) -> str | None:
 
 def _string_constant(ctx: Context, expr: ast.expr) -> str | None:
     """`NOT_FOUND` bound once at module level, or `Errors.NOT_FOUND` in a class of the module,
-    to a string literal."""
-    table = ctx.memo("fst306.string-constants", lambda: _string_constants(ctx))
+    to a string literal (looked up by name: the module's statements are not tabled)."""
     if isinstance(expr, ast.Name):
-        return table.get(expr.id)
+        return _bound_once(ctx.tree.body, expr.id)
     if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name):
-        return table.get(f"{expr.value.id}.{expr.attr}")
+        cls = ctx.model.classes.get(expr.value.id)
+        return _bound_once(cls.body, expr.attr) if cls is not None else None
     return None
 
 
-def _string_constants(ctx: Context) -> dict[str, str]:
-    found: dict[str, str | None] = {}
-
-    def note(key: str, value: ast.expr | None) -> None:
-        text = value.value if isinstance(value, ast.Constant) and isinstance(value.value, str) else None
-        found[key] = None if key in found else text  # bound twice: not a constant
-
-    for stmt in ctx.tree.body:
-        scopes = [("", stmt)] if not isinstance(stmt, ast.ClassDef) else [(stmt.name + ".", s) for s in stmt.body]
-        for prefix, node in scopes:
-            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-                note(prefix + node.targets[0].id, node.value)
-            elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
-                note(prefix + node.target.id, node.value)
-    return {k: v for k, v in found.items() if v is not None}
+def _bound_once(body: list[ast.stmt], name: str) -> str | None:
+    """The string literal `name` is bound to in `body`, when it is bound there once."""
+    found = []
+    for node in body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target, value = node.targets[0], node.value
+        elif isinstance(node, ast.AnnAssign):
+            target, value = node.target, node.value
+        else:
+            continue
+        if isinstance(target, ast.Name) and target.id == name:
+            found.append(value)
+    if len(found) == 1 and isinstance(found[0], ast.Constant) and isinstance(found[0].value, str):
+        return found[0].value
+    return None
 
 
 def meaning_of(text: str) -> Meaning | None:
     """The one status the message names; None when it names none, or more than one ("not
     found or not allowed")."""
+    if not _ANY_MEANING.search(text):
+        return None
     found = [m for m in MEANINGS if m.pattern.search(text)]
     return found[0] if len(found) == 1 else None
 
