@@ -33,7 +33,7 @@ def path_parameters(path: str | None) -> set[str]:
     return set(_PATH_PARAM.findall(path or ""))
 
 
-def _parameters(handler: FunctionNode) -> list[tuple[ast.arg, ast.expr | None]]:
+def parameters(handler: FunctionNode) -> list[tuple[ast.arg, ast.expr | None]]:
     """Every parameter with its default (None when it has none)."""
     args = handler.args
     positional = [*args.posonlyargs, *args.args]
@@ -57,7 +57,7 @@ def body_parameters(handler: FunctionNode, path: str | None) -> list[ast.arg]:
     `File()`). A parameter whose annotation cannot be told apart from a scalar is not counted."""
     in_path = path_parameters(path)
     found = []
-    for arg, default in _parameters(handler):
+    for arg, default in parameters(handler):
         if arg.arg in in_path or arg.arg in ("self", "cls"):
             continue
         marks = _markers(arg.annotation) | _markers(default)
@@ -79,7 +79,7 @@ def input_parameters(handler: FunctionNode, path: str | None) -> list[ast.arg]:
     headers and cookies it declares), not what FastAPI injects or a dependency provides."""
     in_path = path_parameters(path)
     found = []
-    for arg, default in _parameters(handler):
+    for arg, default in parameters(handler):
         if arg.arg in in_path or arg.arg in ("self", "cls"):
             continue
         if (_markers(arg.annotation) | _markers(default)) & (INJECTED | DEPENDENCY_MARKERS):
@@ -104,7 +104,7 @@ def text_parameters(handler: FunctionNode, path: str | None) -> set[str]:
     itself (`int(page)`) gets the client's typo as an exception."""
     body = {a.arg for a in body_parameters(handler, path)}
     found = set()
-    for arg, default in _parameters(handler):
+    for arg, default in parameters(handler):
         if arg.arg in body or arg.arg in ("self", "cls"):
             continue
         marks = _markers(arg.annotation) | _markers(default)
@@ -119,12 +119,12 @@ def text_parameters(handler: FunctionNode, path: str | None) -> set[str]:
 def takes_injected(function: FunctionNode) -> bool:
     """Some parameter is one FastAPI provides (`Request`, `Response`, `Depends(...)`,
     `Security(...)`): the function is an endpoint or a dependency, whatever registers it."""
-    return any((_markers(arg.annotation) | _markers(default)) & (INJECTED | DEPENDENCY_MARKERS) for arg, default in _parameters(function))
+    return any((_markers(arg.annotation) | _markers(default)) & (INJECTED | DEPENDENCY_MARKERS) for arg, default in parameters(function))
 
 
 def request_parameter(handler: FunctionNode) -> str | None:
     """The parameter FastAPI injects as the incoming `Request`."""
-    for arg, _ in _parameters(handler):
+    for arg, _ in parameters(handler):
         if arg.annotation is not None and last_name(arg.annotation) == "Request":
             return arg.arg
     return None

@@ -327,7 +327,8 @@ def _walk_own(handler: FunctionNode) -> list[ast.AST]:
 # -- the payload -------------------------------------------------------------------------------
 
 
-def _key(node: ast.expr | None) -> str | None:
+def literal_key(node: ast.expr | None) -> str | None:
+    """A dict literal's string key, lower-cased (`"Error"` → "error")."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value.lower()
     return None
@@ -383,7 +384,7 @@ def _is_textual(expr: ast.expr) -> bool:
 def carries_error_by_design(mapping: ast.Dict) -> bool:
     """JSON-RPC and GraphQL answers, yes/no answers, and degraded answers that keep their data
     keys with fallback values: the error in them is part of the answer."""
-    entries = {k: v for k, v in ((_key(k), v) for k, v in zip(mapping.keys, mapping.values)) if k is not None}
+    entries = {k: v for k, v in ((literal_key(k), v) for k, v in zip(mapping.keys, mapping.values)) if k is not None}
     if "jsonrpc" in entries or ("data" in entries and "errors" in entries):
         return True
     if "request" in entries:
@@ -407,7 +408,7 @@ def _nested_text(value: ast.expr) -> str:
     for node in ast.walk(value):
         if isinstance(node, ast.Dict):
             for k, v in zip(node.keys, node.values):
-                if _key(k) in MESSAGE_KEYS and literal_text(v):
+                if literal_key(k) in MESSAGE_KEYS and literal_text(v):
                     texts.append(literal_text(v))
         elif isinstance(node, (ast.List, ast.Tuple)):
             texts += [t for t in (literal_text(e) for e in node.elts) if t]
@@ -425,7 +426,7 @@ def error_payload(mapping: ast.Dict) -> Payload | None:
         return None  # `**other` may hold anything
     entries: dict[str, ast.expr] = {}
     for k, v in zip(mapping.keys, mapping.values):
-        key = _key(k)
+        key = literal_key(k)
         if key is not None:
             entries[key] = v
     envelope_only = all(k in SIGNAL_KEYS or k in META_KEYS for k in entries)
@@ -475,7 +476,7 @@ def exception_text_in(mapping: ast.Dict, name: str | None) -> ast.expr | None:
     if not name or carries_error_by_design(mapping) or any(k is None for k in mapping.keys):
         return None
     for key, value in zip(mapping.keys, mapping.values):
-        if _key(key) in _ERROR_KEYS and mentions_exception(value, name):
+        if literal_key(key) in _ERROR_KEYS and mentions_exception(value, name):
             text = literal_text(value)
             if text and reads_as_success(text):
                 continue

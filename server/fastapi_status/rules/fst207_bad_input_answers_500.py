@@ -8,7 +8,13 @@ from fastapi_status.core.context import Context
 from fastapi_status.core.diagnostics import Applicability, Diagnostic, Fix
 from fastapi_status.core.callees import enclosing_function
 from fastapi_status.core.model import FunctionNode, Route, last_name
-from fastapi_status.core.params import body_parameters, input_parameters, request_parameter, text_parameters
+from fastapi_status.core.params import (
+    body_parameters,
+    input_parameters,
+    parameters,
+    request_parameter,
+    text_parameters,
+)
 from fastapi_status.fixes.cst import rewrite
 from fastapi_status.fixes.lazy import cst
 from fastapi_status.rules.base import Invalid, Rule
@@ -344,28 +350,18 @@ def _checks_input(test: ast.expr, inputs: set[str]) -> bool:
 def _validated_text(handler: FunctionNode) -> set[str]:
     """Text parameters FastAPI checks against a pattern (`Query(pattern=r"^[0-9]+$")`): their
     conversion cannot fail on the client's input."""
-    found = set()
-    args = handler.args
-    for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs]:
-        for node in ast.walk(arg.annotation) if arg.annotation is not None else ():
-            if isinstance(node, ast.Call) and any(k.arg in ("pattern", "regex") for k in node.keywords):
-                found.add(arg.arg)
-    for default in [*args.defaults, *args.kw_defaults]:
-        if isinstance(default, ast.Call) and any(k.arg in ("pattern", "regex") for k in default.keywords):
-            found |= {a.arg for a in _args_with_default(handler, default)}
-    return found
-
-
-def _args_with_default(handler: FunctionNode, default: ast.expr) -> list[ast.arg]:
-    args = handler.args
-    positional = [*args.posonlyargs, *args.args]
-    pairs = list(zip(positional[len(positional) - len(args.defaults) :], args.defaults))
-    pairs += list(zip(args.kwonlyargs, args.kw_defaults))
-    return [a for a, d in pairs if d is default]
+    return {
+        arg.arg
+        for arg, default in parameters(handler)
+        for expr in (arg.annotation, default)
+        if expr is not None
+        for node in ast.walk(expr)
+        if isinstance(node, ast.Call) and any(k.arg in ("pattern", "regex") for k in node.keywords)
+    }
 
 
 def _tested_keys(handler: FunctionNode) -> set[tuple[str, str]]:
-    """(key, dict) pairs the handler tests: `key in DICT`, `DICT.get(key)`."""
+    """(key, dict) pairs the handler tests: `key in DICT`, `key not in DICT`."""
     found = set()
     for node in ast.walk(handler):
         if isinstance(node, ast.Compare) and isinstance(node.left, ast.Name):
@@ -412,8 +408,7 @@ def _declare_fix(ctx: Context, handler: FunctionNode, call: ast.Call, param: str
         return None
     if type_name not in ("int", "float") and ctx.model.imports.lookup(type_name) is None:
         return None
-    arg = next(a for a in [*handler.args.posonlyargs, *handler.args.args, *handler.args.kwonlyargs] if a.arg == param)
-    default = _default_of(handler, arg)
+    arg, default = next((a, d) for a, d in parameters(handler) if a.arg == param)
     new_default = None  # (`None` stays `None`; a text default becomes the number it reads as)
     if default is not None and not (isinstance(default, ast.Constant) and default.value is None):
         if not (isinstance(default, ast.Constant) and isinstance(default.value, str) and type_name in ("int", "float")):
@@ -434,16 +429,6 @@ def _declare_fix(ctx: Context, handler: FunctionNode, call: ast.Call, param: str
         return rewrite(ctx, call, plan)
 
     return Fix(f"Declare `{param}: {type_name}` (bad input then answers 422 instead of 500)", Applicability.UNSAFE, build)
-
-
-def _default_of(handler: FunctionNode, arg: ast.arg) -> ast.expr | None:
-    args = handler.args
-    positional = [*args.posonlyargs, *args.args]
-    if arg in positional:
-        i = positional.index(arg) - (len(positional) - len(args.defaults))
-        return args.defaults[i] if i >= 0 else None
-    i = args.kwonlyargs.index(arg)
-    return args.kw_defaults[i]
 
 
 def _retyped(param, type_name: str, new_default: str | None):

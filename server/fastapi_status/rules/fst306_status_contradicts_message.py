@@ -10,7 +10,7 @@ from fastapi_status.core.context import Context
 from fastapi_status.core.diagnostics import Applicability, Diagnostic, Fix
 from fastapi_status.core.model import Route, kwarg
 from fastapi_status.core.params import path_parameters, request_parameters
-from fastapi_status.core.payloads import MESSAGE_KEYS
+from fastapi_status.core.payloads import MESSAGE_KEYS, literal_key, literal_text
 from fastapi_status.core.status_sites import exception_status_expr, status_sites
 from fastapi_status.core.statuses import describe
 from fastapi_status.core.text import lazy_pattern, words
@@ -97,26 +97,19 @@ _FILLER = {"the", "a", "an", "requested", "given", "specified", "provided", "thi
 
 
 def message_text(ctx: Context, expr: ast.expr | None) -> tuple[str, set[str]] | None:
-    """The text of a message (`"Item not found"`, an f-string with `{}` for what it
+    """The text of a message (`"Item not found"`, an f-string with "…" for what it
     interpolates, `"… {}".format(x)`, a string constant of the module or of one of its classes),
     and the names it interpolates."""
     if expr is None:
         return None
     if isinstance(expr, ast.Dict):  # `detail={"error": "…"}`: the message under its key
-        texts = {_key(k): v for k, v in zip(expr.keys, expr.values)}
+        texts = {literal_key(k): v for k, v in zip(expr.keys, expr.values)}
         value = next((texts[k] for k in MESSAGE_KEYS if k in texts), None)
         return message_text(ctx, value) if value is not None else None
-    if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
-        return expr.value, set()
-    if isinstance(expr, ast.JoinedStr):
-        parts, names = [], set()
-        for value in expr.values:
-            if isinstance(value, ast.Constant) and isinstance(value.value, str):
-                parts.append(value.value)
-            else:
-                parts.append("{}")
-                names |= {n.id for n in ast.walk(value) if isinstance(n, ast.Name)}
-        return "".join(parts), names
+    if isinstance(expr, (ast.Constant, ast.JoinedStr)):
+        text = literal_text(expr)
+        names = {n.id for n in ast.walk(expr) if isinstance(n, ast.Name)}
+        return (text, names) if text is not None else None
     if (
         isinstance(expr, ast.Call)
         and isinstance(expr.func, ast.Attribute)
@@ -128,10 +121,6 @@ def message_text(ctx: Context, expr: ast.expr | None) -> tuple[str, set[str]] | 
         return expr.func.value.value, names
     constant = _string_constant(ctx, expr)
     return (constant, set()) if constant is not None else None
-
-
-def _key(node: ast.expr | None) -> str | None:
-    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
 
 
 def _string_constant(ctx: Context, expr: ast.expr) -> str | None:
