@@ -102,7 +102,7 @@ def main() -> int:
     gone = [lb for key, lb in judged.items() if key not in seen and (args.select is None or lb.rule in codes)]
 
     # Recall on the random sample: a mistake is caught when a finding of its rule covers its line.
-    drift = []
+    drift, elsewhere = [], []
     for lb in labels:
         if lb.source != "sample":
             continue
@@ -115,6 +115,14 @@ def main() -> int:
         counts[group]["caught"] += int(bool(caught))
         if bool(caught) != (lb.verdict == "tp"):
             drift.append((lb, bool(caught)))
+        elif not caught:
+            # Covered by a finding of another rule: if that finding names this mistake, the
+            # row's rule is that rule now (its reason keeps the mistake's kind).
+            others = sorted({
+                d["code"] for d in by_place.get((lb.corpus, lb.path), ()) if covers(d, lb.line, span)
+            })
+            if others:
+                elsewhere.append((lb, others))
     total = Counter()
     for c in counts.values():
         total.update(c)
@@ -143,6 +151,11 @@ def main() -> int:
         for lb, caught in drift:
             now = "now caught: label it tp" if caught else "no longer caught: label it missed"
             print(f"  {lb.corpus} {lb.path}:{lb.line} {lb.rule}: {now}")
+    if elsewhere:
+        print(f"\nsample mistakes covered by a finding of another rule ({len(elsewhere)}): read it; if it names the"
+              " mistake, give the row that rule and label it tp")
+        for lb, others in elsewhere:
+            print(f"  {lb.corpus} {lb.path}:{lb.line} {lb.rule}: {', '.join(others)}")
     return 1 if unlabelled or issues else 0
 
 

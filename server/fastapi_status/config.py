@@ -83,6 +83,7 @@ class Config:
             status_style=style,  # type: ignore[arg-type]
             line_length=self.line_length or facts.line_length,
             new_status_names=facts.new_status_names,
+            handled_exceptions=facts.handled_exceptions,
         )
 
     def is_excluded(self, file: Path) -> bool:

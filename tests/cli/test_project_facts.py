@@ -89,3 +89,59 @@ def test_line_length_key_is_validated(tmp_path, cli):
     (tmp_path / "pyproject.toml").write_text('[tool.fastapi-status]\nline-length = "long"\n')
     r = cli("check", "--no-cache", cwd=tmp_path)
     assert r.returncode == 2 and "line-length" in r.stderr
+
+
+ROUTES = (
+    "from fastapi import APIRouter\nrouter = APIRouter()\n"
+    "@router.get('/items/{item_id}')\ndef read(item_id: str, page: str = '1'):\n"
+    "    if item_id not in ITEMS:\n        raise ValueError(f'Item {item_id} not found')\n"
+    "    return ITEMS[item_id][int(page)]\n"
+)
+
+
+def test_exception_handlers_registered_anywhere_in_the_project(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "main.py").write_text(
+        "from fastapi import FastAPI\nfrom . import errors\napp = FastAPI(exception_handlers={errors.Conflict: x})\n"
+        "@app.exception_handler(ValueError)\nasync def bad_value(request, exc):\n    ...\n"
+        "app.add_exception_handler(Exception, server_error)\n"
+    )
+    (tmp_path / "app" / "handlers.py").write_text(
+        "HANDLERS = {}\nHANDLERS[LoginFailed] = on_login\n"
+        "def install(app):\n    for exc, handler in HANDLERS.items():\n        app.add_exception_handler(exc, handler)\n"
+        "    for exc in [Gone, Moved]:\n        app.add_exception_handler(exc, on_gone)\n"
+    )
+    (tmp_path / "app" / "other.py").write_text("def validation_exception_handler(request, exc):\n    ...\n")
+    facts = facts_for(str(tmp_path / "app"), {})
+    assert facts.handled_exceptions == {"Conflict", "ValueError", "Exception", "LoginFailed", "Gone", "Moved"}
+    # Examples in strings, docstrings and comments, and tests' own apps, do not count; a kwargs
+    # dict's "exception_handlers" key does.
+    (tmp_path / "app" / "docs.py").write_text(
+        '"""Use `@app.exception_handler(KeyError)`:\n\n    @app.exception_handler(LookupError)\n"""\n'
+        "EXAMPLE = '@app.exception_handler(TypeError)'\n# app.add_exception_handler(OSError, h)\n"
+        "create(kwargs={'exception_handlers': {Gone: on_gone}})\n"
+    )
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_app.py").write_text("app.add_exception_handler(AttributeError, h)\n")
+    assert facts_for(str(tmp_path / "app"), {}).handled_exceptions == facts.handled_exceptions
+    (tmp_path / "app" / "later.py").write_text("def install(app, classes):\n    app.add_exception_handler(classes[0], h)\n")
+    assert "*" in facts_for(str(tmp_path / "app"), {}).handled_exceptions  # (not read: may map anything)
+
+
+def test_a_handler_in_another_module_silences_fst207_and_fst209(tmp_path, cli):
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    (tmp_path / "routes.py").write_text(ROUTES)
+    r = cli("check", "--no-cache", "--select", "FST207,FST209", cwd=tmp_path)
+    assert "FST207" in r.stdout and "FST209" in r.stdout
+    # The app's server-error handler (`Exception`) still answers 500: nothing changes.
+    (tmp_path / "main.py").write_text(
+        "from fastapi import FastAPI\napp = FastAPI()\n@app.exception_handler(Exception)\nasync def h(r, e):\n    ...\n"
+    )
+    r = cli("check", "--no-cache", "--select", "FST207,FST209", cwd=tmp_path)
+    assert "FST207" in r.stdout and "FST209" in r.stdout
+    (tmp_path / "main.py").write_text(
+        "from fastapi import FastAPI\napp = FastAPI()\n@app.exception_handler(ValueError)\nasync def h(r, e):\n    ...\n"
+    )
+    r = cli("check", "--no-cache", "--select", "FST207,FST209", cwd=tmp_path)
+    assert r.returncode == 0 and "FST207" not in r.stdout and "FST209" not in r.stdout

@@ -11,6 +11,7 @@ import warnings
 import pytest
 
 from fastapi_status.core.analyze import Settings, analyze
+from fastapi_status.core.diagnostics import apply_edits
 from fastapi_status.rules import RULES_BY_CODE
 
 fastapi = pytest.importorskip("fastapi")
@@ -23,6 +24,10 @@ def run(source: str):
     namespace: dict = {}
     exec(compile(source, "<case>", "exec"), namespace)
     return testclient.TestClient(namespace["app"], raise_server_exceptions=False)
+
+
+def apply_fix(source: str, d) -> str:
+    return apply_edits(source, d.fixes[0].edits())
 
 
 def codes(source: str) -> set[str]:
@@ -92,6 +97,31 @@ def test_fst306_the_status_is_what_the_client_gets_not_the_message():
     assert "FST306" in codes(src)
     r = run(src).get("/items/3")
     assert r.status_code == 400 and r.json() == {"detail": "Item not found"}
+
+
+def test_fst209_a_plain_exception_answers_500_and_the_fix_404():
+    src = HEAD + (
+        "ITEMS = {}\n@app.get('/items/{item_id}')\ndef read(item_id: int):\n"
+        "    if item_id not in ITEMS:\n        raise ValueError(f'Item {item_id} not found')\n    return ITEMS[item_id]\n"
+    )
+    [d] = [d for d in analyze(src, ALL).diagnostics if d.code == "FST209"]
+    r = run(src).get("/items/3")
+    assert r.status_code == 500
+    fixed = apply_fix(src, d)
+    assert "FST209" not in codes(fixed)
+    r = run(fixed).get("/items/3")
+    assert r.status_code == 404 and r.json() == {"detail": "Item 3 not found"}
+
+
+def test_fst207_a_model_built_from_the_raw_body_answers_500():
+    src = HEAD + (
+        "from fastapi import Request\nfrom pydantic import BaseModel\n"
+        "class Update(BaseModel):\n    max_budget: float\n"
+        "@app.patch('/org/update')\nasync def update(request: Request):\n"
+        "    raw = dict(await request.json())\n    data = Update(**raw)\n    return data\n"
+    )
+    assert "FST207" in codes(src)
+    assert run(src).patch("/org/update", json={"max_budget": "abc"}).status_code == 500
 
 
 def test_fst303_deprecated_names_warn():

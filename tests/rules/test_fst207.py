@@ -38,10 +38,65 @@ def test_no_fix_for_uuid_that_is_not_imported_under_that_name():
 def test_a_try_decides_and_a_nested_function_is_not_the_handler():
     src = HEAD + (
         "@router.get('/x')\ndef x(limit: str = '10'):\n"
-        "    try:\n        n = int(limit)\n    finally:\n        pass\n"
+        "    try:\n        n = int(limit)\n    except ValueError:\n        n = 10\n"
         "    def later():\n        return int(limit)\n    return {'n': n}\n"
     )
     assert found(src) == []
+
+
+def test_a_try_that_only_cleans_up_decides_nothing():
+    # (chainlit's upload: the asserts run inside `try: … finally: await file.close()`.)
+    src = HEAD + (
+        "@router.get('/x')\ndef x(limit: str = '10'):\n"
+        "    try:\n        n = int(limit)\n    except HTTPException:\n        raise\n"
+        "    try:\n        m = int(limit)\n    finally:\n        pass\n    return {'n': n + m}\n"
+    )
+    assert [d.range.start.line for d in found(src)] == [6]  # (one finding per handler and message)
+
+
+def test_client_text_taken_apart_then_converted():
+    # (phoenix: a cursor decoded with GlobalID.from_id, its node id converted with int().)
+    src = HEAD + (
+        "@router.get('/x')\ndef x(cursor: str = None):\n"
+        "    if cursor:\n        try:\n            gid = GlobalID.from_id(cursor)\n"
+        "        except ValueError:\n            raise HTTPException(400)\n"
+        "        before = int(gid.node_id)\n    return {}\n"
+    )
+    [d] = found(src)
+    assert "int(gid.node_id)" in d.message and d.fixes == []
+    # Checked first: silent.
+    checked = src.replace("        before = int(gid.node_id)", "        before = int(gid.node_id) if gid.node_id.isdigit() else 0")
+    assert found(checked) == []
+
+
+def test_a_lookup_result_is_not_the_clients_text():
+    src = HEAD + (
+        "@router.get('/x/{key}')\ndef x(key: str):\n"
+        "    row = repo.get(key)\n    return {'n': int(row.count), 'v': TABLE[row.name]}\n"
+    )
+    assert found(src) == []
+
+
+def test_a_key_the_client_names_on_a_local_mapping():
+    # (gradio: `full_api_info["named_endpoints"]["/" + api_name]`.)
+    src = HEAD + (
+        "@router.get('/info/{api_name}')\ndef info(api_name: str):\n"
+        "    full = load_info()\n    return full['named_endpoints']['/' + api_name]\n"
+    )
+    [d] = found(src)
+    assert "KeyError" in d.message
+    tested = src.replace("    return full", "    if '/' + api_name not in full['named_endpoints']:\n        raise HTTPException(404)\n    return full")
+    assert found(tested) == []
+
+
+def test_a_body_read_by_hand_validated_by_a_model():
+    # (litellm: `Update(**raw)` of `await request.json()`, which pydantic rejects with a 500.)
+    src = HEAD + (
+        "@router.patch('/org/update')\nasync def update(request: Request):\n"
+        "    raw = normalise(await request.json())\n    data = OrgUpdate(**raw)\n    return data\n"
+    )
+    messages = [d.message for d in found(src)]
+    assert any("OrgUpdate" in m and "ValidationError" in m for m in messages)
 
 
 def test_a_module_that_maps_valueerror_is_left_alone():

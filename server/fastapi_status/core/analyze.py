@@ -34,10 +34,16 @@ class Settings:
     # False when the project pins a Starlette (or FastAPI) older than the RFC 9110 renames
     # (Starlette 0.48, FastAPI 0.116.2): `HTTP_422_UNPROCESSABLE_ENTITY` is then the current name.
     new_status_names: bool = True
+    # The exception classes (names) the project's apps map to answers with exception handlers,
+    # in any module ("*": a registration not read, which may map anything).
+    handled_exceptions: frozenset[str] = frozenset()
 
     def key(self) -> str:
         """Everything that can change a result, as text (for caches)."""
-        return f"{sorted(self.select)}|{self.status_style}|{self.line_length}|{self.new_status_names}"
+        return (
+            f"{sorted(self.select)}|{self.status_style}|{self.line_length}|{self.new_status_names}|"
+            f"{sorted(self.handled_exceptions)}"
+        )
 
 
 @dataclass

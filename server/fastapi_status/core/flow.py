@@ -216,3 +216,28 @@ def analyze_handler(handler: FunctionNode, model: ModuleModel) -> HandlerFlow:
         flow.returns.append(ReturnSite(None, None, end, None, (), handler.body[-1] if handler.body else None))
     flow.returns.sort(key=lambda r: (r.node.lineno, r.node.col_offset) if r.node else (10**9, 0))
     return flow
+
+
+def conditions_at(function: FunctionNode, node: ast.AST) -> list[tuple[ast.expr, bool]]:
+    """The `if` tests on the way from the function's start to `node`, outermost first, each
+    with whether it held there (`True` in the `if` body, `False` in its `else`)."""
+    line = node.lineno  # type: ignore[attr-defined]
+    found: list[tuple[ast.expr, bool]] = []
+    body: list[ast.stmt] = function.body
+    while body:
+        stmt = next((s for s in body if s.lineno <= line <= (s.end_lineno or s.lineno)), None)
+        if stmt is None or stmt is node or isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            break
+        if isinstance(stmt, ast.If):
+            in_body = bool(stmt.body) and stmt.body[0].lineno <= line <= (stmt.body[-1].end_lineno or 0)
+            if stmt.test.lineno <= line <= (stmt.test.end_lineno or stmt.test.lineno):
+                break  # (in the test itself)
+            found.append((stmt.test, in_body))
+            body = stmt.body if in_body else stmt.orelse
+            continue
+        blocks = [getattr(stmt, f, None) or [] for f in ("body", "orelse", "finalbody")]
+        blocks += [h.body for h in getattr(stmt, "handlers", ())] + [c.body for c in getattr(stmt, "cases", ())]
+        body = next(
+            (b for b in blocks if b and b[0].lineno <= line <= (b[-1].end_lineno or b[-1].lineno)), []
+        )
+    return found

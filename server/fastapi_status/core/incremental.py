@@ -353,7 +353,7 @@ def _module_facts(part: dict, model: ModuleModel) -> tuple:
     (the fixes of every statement then write `status.HTTP_201_CREATED` or `HTTPStatus.CREATED`
     rather than `201`), the paths of
     the routes it registers (FST101 reads the module's other routes: `/items/{id}` next to a
-    `POST /items`), and the exceptions it registers handlers for."""
+    `POST /items`), the exceptions it registers handlers for, and the dependencies it names."""
     apps = [ast.dump(n) for n in app_assignments(part, model.app_class_names)]
     statuses = [
         alias in part[ATTRIBUTE_BASES]
@@ -374,7 +374,14 @@ def _module_facts(part: dict, model: ModuleModel) -> tuple:
         for c in part.get(ast.Call, ())
         if last_name(c.func) in ("exception_handler", "add_exception_handler")
     ]
-    return apps, statuses, paths, handlers
+    # The functions it names as dependencies (`Depends(current_user)`): FST209 reads what a
+    # dependency raises wherever it is defined in the module.
+    depended = [
+        last_name(c.args[0]) if c.args else None
+        for c in part.get(ast.Call, ())
+        if last_name(c.func) in ("Depends", "Security")
+    ]
+    return apps, statuses, paths, handlers, depended
 
 
 def _bound(part: dict) -> tuple:

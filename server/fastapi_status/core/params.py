@@ -52,6 +52,9 @@ def _markers(expr: ast.expr | None) -> frozenset[str]:
     return cached_on(expr, "markers", lambda: frozenset(n for n in map(last_name, ast.walk(expr)) if n))
 
 
+markers_of = _markers
+
+
 def body_parameters(handler: FunctionNode, path: str | None) -> list[ast.arg]:
     """The parameters FastAPI reads from the request body (a model, a dict, `Body()`, `Form()`,
     `File()`). A parameter whose annotation cannot be told apart from a scalar is not counted."""

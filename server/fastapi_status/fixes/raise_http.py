@@ -1,4 +1,5 @@
-"""The fix FST201–FST203 share: replace a `return` with `raise HTTPException(...)`."""
+"""The fix FST201–FST203 and FST209 share: replace a `return` (or a `raise` of another
+exception) with `raise HTTPException(...)`."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 
 def raise_instead_fix(
     ctx: "Context",
-    return_node: ast.Return,
+    return_node: ast.Return | ast.Raise,
     code: int,
     detail: str | Callable[[], str] | None,
     cause: str | None = None,
@@ -72,11 +73,11 @@ def reraise_fix(ctx: "Context", return_node: ast.Return, title: str) -> list[Fix
     return [Fix(title, Applicability.UNSAFE, lambda: _replace(ctx, return_node, "raise", None))]
 
 
-def _replace(ctx: "Context", return_node: ast.Return, code_text: str, remove: ast.stmt | None):
+def _replace(ctx: "Context", return_node: ast.Return | ast.Raise, code_text: str, remove: ast.stmt | None):
     replacement = statement(code_text)
 
     def plan(snippet):
-        changes = {snippet.find(return_node, cst.Return): lambda _: replacement}
+        changes = {snippet.find(return_node, (cst.Return, cst.Raise)): lambda _: replacement}
         if remove is not None:
             target = snippet.parent_statement(snippet.find(remove, (cst.Assign, cst.AnnAssign)))
             if isinstance(target, cst.SimpleStatementLine) and len(target.body) == 1:

@@ -26,6 +26,7 @@ CODES: dict[str, bool] = {
     "FST205": True,
     "FST207": True,
     "FST208": True,
+    "FST209": True,
     "FST301": True,
     "FST302": True,
     "FST303": True,

@@ -13,6 +13,7 @@ from fastapi_status.rules.fst204_http_exception_swallowed import HttpExceptionSw
 from fastapi_status.rules.fst205_ignored_status_assignment import IgnoredStatusAssignment
 from fastapi_status.rules.fst207_bad_input_answers_500 import BadInputAnswers500
 from fastapi_status.rules.fst208_returned_http_exception import ReturnedHttpException
+from fastapi_status.rules.fst209_client_error_raised_as_500 import ClientErrorRaisedAs500
 from fastapi_status.rules.fst301_status_out_of_range import StatusOutOfRange
 from fastapi_status.rules.fst302_http_exception_success_status import HttpExceptionSuccessStatus
 from fastapi_status.rules.fst303_deprecated_status_constant import DeprecatedStatusConstant
@@ -34,6 +35,7 @@ RULES: list = [
     IgnoredStatusAssignment,
     BadInputAnswers500,
     ReturnedHttpException,
+    ClientErrorRaisedAs500,
     StatusOutOfRange,
     HttpExceptionSuccessStatus,
     DeprecatedStatusConstant,

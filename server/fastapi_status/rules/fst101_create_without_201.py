@@ -12,6 +12,7 @@ from fastapi_status.core.params import input_parameters, reads_raw_request
 from fastapi_status.core.payloads import receives_webhooks
 from fastapi_status.core.text import lazy_pattern, words
 from fastapi_status.core.values import Kind
+from fastapi_status.fixes.response import has_status_argument, set_response_status_fix
 from fastapi_status.fixes.route import add_status_fix
 from fastapi_status.rules.base import Invalid, Rule
 
@@ -215,6 +216,8 @@ class CreateWithout201(Rule):
       `Response` object (built in the handler, by `templates.TemplateResponse`, by a helper of the
       module, or an imported `...Response` class), are annotated `-> JSONResponse`, or use a
       non-JSON `response_class`. The decorator's `status_code` would change only the docs there.
+      (When every answer is a `JSONResponse(body)` the handler builds without a status, the
+      route answers 200 for sure: that is flagged, and the fix passes `status_code=201` to it.)
 
     ## Why is this bad?
     RFC 9110 says a request that creates a resource answers `201 Created`. Clients, SDK
@@ -383,13 +386,41 @@ class CreateWithout201(Rule):
             "def new_project(project: dict):\n    return project\n"
             "app.add_api_route('/projects', new_project, methods=['POST'], status_code=201)\n",
         ),
+        # Its own JSONResponse, built without a status: 200 all the same.
+        Invalid(
+            "from fastapi import APIRouter\nfrom fastapi.responses import JSONResponse\nrouter = APIRouter()\n"
+            "@router.post('/items')\nasync def create_item(item: dict):\n"
+            "    return JSONResponse(content=await db.insert(item))\n",
+            fixed="from fastapi import APIRouter\nfrom fastapi.responses import JSONResponse\nrouter = APIRouter()\n"
+            "@router.post('/items')\nasync def create_item(item: dict):\n"
+            "    return JSONResponse(content=await db.insert(item), status_code=201)\n",
+        ),
     ]
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         for route in ctx.routes:
             if route.methods != {"POST"} or route.status_declared:
                 continue
-            if not creates_resource(ctx, route) or chooses_own_status(ctx, route):
+            if not creates_resource(ctx, route):
+                continue
+            if chooses_own_status(ctx, route):
+                # A `JSONResponse(body)` built without a status answers 200 all the same.
+                built = _json_responses_without_status(ctx, route)
+                if not built:
+                    continue
+                yield ctx.diagnostic(
+                    self,
+                    route.registration,
+                    f"POST route `{route.name}` creates a resource but answers 200 OK (its `{last_name(built[0].func)}` "
+                    "has no status); pass `status_code=201`",
+                    [
+                        set_response_status_fix(
+                            ctx, built[0], 201,
+                            "Pass `status_code=201` (clients then receive 201 Created instead of 200 OK)",
+                            Applicability.UNSAFE,
+                        )
+                    ] if len(built) == 1 else [],
+                )
                 continue
             yield ctx.diagnostic(
                 self,
@@ -405,3 +436,28 @@ class CreateWithout201(Rule):
                     )
                 ],
             )
+
+
+_JSON_RESPONSES = {"JSONResponse", "ORJSONResponse", "UJSONResponse"}
+
+
+def _json_responses_without_status(ctx: Context, route: Route) -> list[ast.Call]:
+    """Every answer of the handler is a `JSONResponse(...)` it builds in its `return` without a
+    status (nothing else sets one): the route answers 200 for sure. Empty otherwise."""
+    if route.response_class and last_name_of(route.response_class) not in _JSON_RESPONSES:
+        return []
+    flow = ctx.flow(route.handler)
+    if flow.response_param and flow.response_param in flow.attribute_status_writes:
+        return []
+    built = []
+    for site in flow.returns:
+        value = site.value
+        if not (isinstance(value, ast.Call) and (ctx.model.response_class_of(value.func) or "").rsplit(".", 1)[-1]
+                in _JSON_RESPONSES and not has_status_argument(value)):
+            return []
+        built.append(value)
+    return built
+
+
+def last_name_of(qualname: str) -> str:
+    return qualname.rsplit(".", 1)[-1]

@@ -4,9 +4,11 @@ import ast
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
+from fastapi_status.core.callees import enclosing_function
 from fastapi_status.core.context import Context
 from fastapi_status.core.diagnostics import Applicability, Diagnostic, Fix
-from fastapi_status.core.callees import enclosing_function
+from fastapi_status.core.exception_handlers import ANYTHING, mapped_exceptions, may_catch
+from fastapi_status.core.inputs import body_values, carries_body, carries_text, text_values
 from fastapi_status.core.model import FunctionNode, Route, last_name
 from fastapi_status.core.params import (
     body_parameters,
@@ -39,9 +41,6 @@ CONVERSIONS: dict[str, str | None] = {
 # What each raises, for the message.
 RAISES = {"json.loads": "JSONDecodeError", "orjson.loads": "JSONDecodeError", "ujson.loads": "ValueError",
           "decimal.Decimal": "InvalidOperation"}
-# Exception handlers for these turn the failure into an answer of the app's choosing.
-_HANDLED_ELSEWHERE = {"ValueError", "Exception", "BaseException", "JSONDecodeError", "AssertionError", "KeyError",
-                      "LookupError", "TypeError", "AttributeError", "InvalidOperation", "DecodeError"}
 _ENUM_BASES = {"enum.Enum", "enum.StrEnum", "enum.IntEnum"}
 
 
@@ -63,13 +62,24 @@ class BadInputAnswers500(Rule):
       `datetime.strptime(x, …)`, `json.loads(x)`, `ip_address(x)`, an `Enum` of the module
       (`Color(x)`), `getattr(obj, x)` without a default, or a module-level dict indexed with it
       (`PLANS[x]`, when the handler never tests `x in PLANS`);
-    - the request body parsed by hand: `await request.json()` (a body that is not JSON raises);
+    - the same for what the handler takes out of such a parameter without reading anything
+      else: `int(GlobalID.from_id(cursor).node_id)`, `int(key.split(":")[1])`, or a mapping
+      indexed with a key built from it (`info["endpoints"]["/" + name]`, unless the handler
+      tests the key first). What a lookup returns (`repo.get(x)`) is the server's data, not the
+      client's text;
+    - the request body parsed by hand: `await request.json()` (a body that is not JSON raises),
+      and a model built from it (`Update(**raw)`, `Update.model_validate(raw)`): a field of the
+      wrong type raises `ValidationError` inside the handler, where FastAPI does not answer 422;
     - an `assert` on what the client sent (`assert file.filename`): a failed check raises
       `AssertionError`, and `python -O` skips it altogether.
 
-    Only code outside any `try` is flagged (a `try` around it decides what the client gets), and
-    only in modules that register no exception handler for what it raises (an app-wide
-    `@app.exception_handler(ValueError)` answering 422 makes the code right).
+    Only code outside any `try` that may catch the exception is flagged (a `try` with such an
+    `except` decides what the client gets; a `try … finally` or an `except HTTPException`
+    decides nothing), and only where no module of the project registers an exception handler
+    for what it raises (an `@app.exception_handler(ValueError)` answering 422 in `main.py`
+    makes the code right; a handler for `Exception` is the server-error handler and still
+    answers 500). A text the handler checks first (`x.isdigit()`, `re.fullmatch(…, x)`) is left
+    alone.
 
     ## Why is this bad?
     The client's typo (`?page=two`, a body that is not JSON) reaches the server as an exception,
@@ -133,6 +143,10 @@ class BadInputAnswers500(Rule):
         "from fastapi import APIRouter, Request\nrouter = APIRouter()\n"
         "@router.post('/evaluations')\nasync def upsert(request: Request, body: dict):\n"
         "    payload = await request.json()\n    return payload\n",
+        # What a lookup returns is the server's data, not the client's text.
+        "from fastapi import APIRouter\nrouter = APIRouter()\n"
+        "@router.get('/counters/{key}')\ndef counter(key: str):\n"
+        "    row = repo.get(key)\n    return {'n': int(row.count), 'label': LABELS[row.name]}\n",
         # A body FastAPI parses; an assert on the server's own state.
         "from fastapi import APIRouter, Request\nrouter = APIRouter()\n"
         "@router.post('/items')\nasync def create(item: dict, request: Request):\n"
@@ -171,6 +185,21 @@ class BadInputAnswers500(Rule):
             "    assert file.filename, 'No filename'\n    assert file.content_type\n    return {'ok': True}\n",
             count=2,
         ),
+        # (From phoenix) the node id of a cursor decoded from the query: client text.
+        Invalid(
+            "from fastapi import APIRouter, HTTPException\nfrom strawberry.relay import GlobalID\nrouter = APIRouter()\n"
+            "@router.get('/users')\ndef list_users(cursor: str = None):\n    if cursor:\n        try:\n"
+            "            gid = GlobalID.from_id(cursor)\n        except ValueError:\n"
+            "            raise HTTPException(422, 'Invalid cursor')\n        return {'before': int(gid.node_id)}\n"
+            "    return {}\n",
+        ),
+        # (From litellm) a model built from the body the handler read itself.
+        Invalid(
+            "from fastapi import APIRouter, Request\nrouter = APIRouter()\n"
+            "@router.patch('/organization/update')\nasync def update(request: Request):\n"
+            "    raw = await request.json()\n    data = OrganizationUpdate(**normalise(raw))\n    return data\n",
+            count=2,
+        ),
         # A module dict indexed with the path parameter, and an Enum of the module.
         Invalid(
             "import enum\nfrom fastapi import APIRouter\nrouter = APIRouter()\n"
@@ -183,8 +212,8 @@ class BadInputAnswers500(Rule):
     ]
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
-        handled = ctx.memo("fst207.handled", lambda: _handled_exceptions(ctx))
-        if handled & {"Exception", "BaseException"}:
+        handled = mapped_exceptions(ctx)
+        if ANYTHING in handled:
             return
         seen: set[int] = set()
         for route in ctx.routes:
@@ -202,28 +231,36 @@ class BadInputAnswers500(Rule):
 
 def _findings(ctx: Context, route: Route, handled: set[str]) -> Iterator[Found]:
     handler = route.handler
-    text = text_parameters(handler, route.path) - _validated_text(handler)
-    inputs = {a.arg for a in input_parameters(handler, route.path)} | text
+    params = text_parameters(handler, route.path) - _validated_text(handler)
+    text = text_values(handler, params) if params else set()
+    inputs = {a.arg for a in input_parameters(handler, route.path)} | params
     # (With a body parameter FastAPI has parsed the body as JSON already: `request.json()` cannot fail.)
     request = None if body_parameters(handler, route.path) else request_parameter(handler)
     if not inputs and request is None:
         return
+    body = body_values(handler, request)
     module_dicts = ctx.memo("fst207.module-dicts", lambda: _module_dicts(ctx))
-    for node in _candidates(ctx, handler, text, inputs, request):
+    for node in _candidates(ctx, handler, text, inputs, request, body):
         if isinstance(node, ast.Call):
             name = _conversion(ctx, node)
-            if name and node.args and _arg_name(node.args[0]) in text and RAISES.get(name, "ValueError") not in handled:
-                param = _arg_name(node.args[0])
+            if name and node.args and carries_text(node.args[0], text) and RAISES.get(name, "ValueError") not in handled:
+                value = node.args[0]
+                param = _arg_name(value) if _arg_name(value) in params else None
+                shown = ctx.text(value) if len(ctx.text(value)) <= 30 else ctx.text(value)[:29] + "…"
                 raises = RAISES.get(name, "ValueError")
-                declared = CONVERSIONS.get(name)
-                hint = f"declare `{param}: {declared}` so FastAPI answers 422" if declared else "raise HTTPException(400) for it"
+                declared = CONVERSIONS.get(name) if param else None
+                hint = (
+                    f"declare `{param}: {declared}` so FastAPI answers 422" if declared
+                    else "raise HTTPException(400) for it"
+                )
+                what = f"a `{param}`" if param else "client text"
                 yield Found(
                     node,
-                    f"`{ctx.text(node.func)}({param})` raises {raises} for a `{param}` it cannot read: "
+                    f"`{ctx.text(node.func)}({shown})` raises {raises} for {what} it cannot read: "
                     f"the client's bad input becomes 500 Internal Server Error; {hint}",
-                    _declare_fix(ctx, handler, node, param, declared) if declared else None,
+                    _declare_fix(ctx, handler, node, param, declared) if declared and param else None,
                 )
-            elif _enum_call(ctx, node) and node.args and _arg_name(node.args[0]) in text and "ValueError" not in handled:
+            elif _enum_call(ctx, node) and node.args and _arg_name(node.args[0]) in params and "ValueError" not in handled:
                 param = _arg_name(node.args[0])
                 cls = node.func.id  # type: ignore[attr-defined]
                 yield Found(
@@ -233,7 +270,7 @@ def _findings(ctx: Context, route: Route, handled: set[str]) -> Iterator[Found]:
                 )
             elif (
                 isinstance(node.func, ast.Name) and node.func.id == "getattr" and len(node.args) == 2
-                and not node.keywords and _arg_name(node.args[1]) in text and "AttributeError" not in handled
+                and not node.keywords and _arg_name(node.args[1]) in params and "AttributeError" not in handled
             ):
                 param = _arg_name(node.args[1])
                 yield Found(
@@ -247,9 +284,17 @@ def _findings(ctx: Context, route: Route, handled: set[str]) -> Iterator[Found]:
                     f"`{request}.json()` raises on a body that is not JSON: the client receives 500 Internal Server "
                     "Error; declare a body parameter (a model, or `dict = Body()`) so FastAPI answers 422",
                 )
+            elif body and _validates(node, body) and "ValidationError" not in handled:
+                shown = ctx.text(node.func)
+                yield Found(
+                    node,
+                    f"`{shown}(…)` validates the body the handler read itself: a field of the wrong type raises "
+                    "ValidationError, and the client receives 500 Internal Server Error; declare the model as "
+                    "the body parameter so FastAPI answers 422",
+                )
         elif (
             isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load) and isinstance(node.value, ast.Name)
-            and node.value.id in module_dicts and _arg_name(node.slice) in text
+            and node.value.id in module_dicts and _arg_name(node.slice) in params
             and (_arg_name(node.slice), node.value.id) not in _tested_keys(handler) and "KeyError" not in handled
         ):
             param = _arg_name(node.slice)
@@ -257,6 +302,18 @@ def _findings(ctx: Context, route: Route, handled: set[str]) -> Iterator[Found]:
                 node,
                 f"`{node.value.id}[{param}]` raises KeyError for an unknown `{param}`: the client receives 500 "
                 f"Internal Server Error; test `{param} in {node.value.id}` and answer 404 (or declare a Literal/Enum)",
+            )
+        elif (
+            isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load) and "KeyError" not in handled
+            and not (isinstance(node.value, ast.Name) and node.value.id in module_dicts)
+            and carries_text(node.slice, text) and not carries_text(node.value, text)
+            and _keyed(node.slice) and ctx.text(node.value) not in _tested_containers(ctx, handler)
+        ):
+            shown = ctx.text(node) if len(ctx.text(node)) <= 60 else ctx.text(node)[:59] + "…"
+            yield Found(
+                node,
+                f"`{shown}` raises KeyError for a key the client names that is not there: the client receives "
+                "500 Internal Server Error; test the key first and answer 404",
             )
         elif isinstance(node, ast.Assert) and "AssertionError" not in handled and _checks_input(node.test, inputs):
             test = ctx.text(node.test)
@@ -268,27 +325,49 @@ def _findings(ctx: Context, route: Route, handled: set[str]) -> Iterator[Found]:
             )
 
 
-def _candidates(ctx: Context, handler: FunctionNode, text: set[str], inputs: set[str], request: str | None):
+def _validates(call: ast.Call, body: set[str]) -> bool:
+    """`Model(**raw)`, `Model.model_validate(raw)`, `adapter.validate_python(raw)` of a body the
+    handler read itself (or of that body turned into something else whole): pydantic raises
+    ValidationError (a plain class TypeError) on a body of the wrong shape."""
+    func = call.func
+    if isinstance(func, ast.Attribute) and func.attr in _VALIDATORS:
+        return bool(call.args) and carries_body(call.args[0], body, None)
+    name = last_name(func) or ""
+    return (
+        name[:1].isupper() and not name.isupper() and name not in _NOT_MODELS
+        and any(k.arg is None and carries_body(k.value, body, None) for k in call.keywords)
+    )
+
+
+_VALIDATORS = {"model_validate", "parse_obj", "validate_python", "model_validate_json", "parse_raw", "validate_json"}
+_NOT_MODELS = {"JSONResponse", "Response", "ORJSONResponse", "HTMLResponse", "PlainTextResponse", "StreamingResponse",
+               "HTTPException", "Exception", "ValueError", "Request", "Headers", "dict"}
+
+
+def _candidates(
+    ctx: Context, handler: FunctionNode, text: set[str], inputs: set[str], request: str | None, body: set[str]
+) -> list[ast.AST]:
     """The calls, subscripts and asserts of the handler that may take the client's input, outside
-    any `try` body (whose handlers decide what the client gets), not in nested functions; taken
-    from the module's node index and filtered cheaply first (a handler walk costs more)."""
+    any `try` body whose handlers decide what the client gets (a `try … finally` decides nothing),
+    not in nested functions; taken from the module's node index and filtered cheaply first (a
+    handler walk costs more)."""
     position = ctx.model.top_level_position(handler.lineno)
     if position is None:
         return []
     index = ctx.model.index
     first, last = handler.lineno, handler.end_lineno or handler.lineno
-    names = text | ({request} if request else set())
     found: list[ast.AST] = []
     for call in index.of_statement(position, ast.Call):
         if first <= call.lineno <= last and (
-            any(a.__class__ is ast.Name and a.id in names for a in call.args[:2])
+            any(carries_text(a, text) for a in call.args[:2])
             or (request and call.func.__class__ is ast.Attribute and call.func.attr == "json")
+            or (body and _validates(call, body))
         ):
             found.append(call)
     if text:
         found += [
             s for s in index.of_statement(position, ast.Subscript)
-            if first <= s.lineno <= last and s.slice.__class__ is ast.Name and s.slice.id in text
+            if first <= s.lineno <= last and s.slice.__class__ is not ast.Constant and carries_text(s.slice, text)
         ]
     if inputs:
         found += [a for a in index.of_statement(position, ast.Assert) if first <= a.lineno <= last]
@@ -298,7 +377,7 @@ def _candidates(ctx: Context, handler: FunctionNode, text: set[str], inputs: set
         (t.body[0].lineno, t.body[-1].end_lineno or t.body[-1].lineno)
         for kind in _TRIES
         for t in index.of_statement(position, kind)
-        if first <= t.lineno <= last
+        if first <= t.lineno <= last and any(may_catch(h) for h in t.handlers)
     ]
     return sorted(
         (
@@ -360,6 +439,24 @@ def _validated_text(handler: FunctionNode) -> set[str]:
     }
 
 
+def _keyed(key: ast.expr) -> bool:
+    """The key is text (a name, `"/" + name`, an f-string), not a slice or a number."""
+    return not isinstance(key, (ast.Slice, ast.Tuple, ast.Constant))
+
+
+def _tested_containers(ctx: Context, handler: FunctionNode) -> set[str]:
+    """What the handler tests keys against (`key in things`, `things.get(key)`), as text."""
+    found = set()
+    for node in ast.walk(handler):
+        if isinstance(node, ast.Compare):
+            for op, right in zip(node.ops, node.comparators):
+                if isinstance(op, (ast.In, ast.NotIn)):
+                    found.add(ctx.text(right))
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("get", "keys"):
+            found.add(ctx.text(node.func.value))
+    return found
+
+
 def _tested_keys(handler: FunctionNode) -> set[tuple[str, str]]:
     """(key, dict) pairs the handler tests: `key in DICT`, `key not in DICT`."""
     found = set()
@@ -384,20 +481,6 @@ def _module_dicts(ctx: Context) -> set[str]:
                     if isinstance(stmt.value, (ast.Dict, ast.DictComp)):
                         dicts.add(t.id)
     return {d for d in dicts if counts[d] == 1}
-
-
-def _handled_exceptions(ctx: Context) -> set[str]:
-    """The exceptions this module maps to answers: `@app.exception_handler(ValueError)`,
-    `app.add_exception_handler(ValueError, …)`, `FastAPI(exception_handlers={ValueError: …})`."""
-    found: set[str] = set()
-    for call in ctx.model.index.calls_named(("exception_handler", "add_exception_handler")):
-        if call.args:
-            found.add(last_name(call.args[0]) or "")
-    for call in ctx.model.index.calls_named(ctx.model.app_class_names):
-        for kw in call.keywords:
-            if kw.arg == "exception_handlers" and isinstance(kw.value, ast.Dict):
-                found |= {last_name(k) or "" for k in kw.value.keys if k is not None}
-    return found & _HANDLED_ELSEWHERE
 
 
 def _declare_fix(ctx: Context, handler: FunctionNode, call: ast.Call, param: str, type_name: str) -> Fix | None:

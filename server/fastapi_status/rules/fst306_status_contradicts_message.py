@@ -2,15 +2,16 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass
 from typing import Iterable
 
 from fastapi_status.core.callees import answers_requests, enclosing_function
 from fastapi_status.core.context import Context
 from fastapi_status.core.diagnostics import Applicability, Diagnostic, Fix
-from fastapi_status.core.model import Route, kwarg
-from fastapi_status.core.params import path_parameters, request_parameters
-from fastapi_status.core.payloads import MESSAGE_KEYS, literal_key, literal_text
+from fastapi_status.core.flow import conditions_at
+from fastapi_status.core.inputs import root_name
+from fastapi_status.core.messages import HEDGED, Meaning, meaning_of, message_text, names_the_request, quoted
+from fastapi_status.core.model import kwarg
+from fastapi_status.core.params import DEPENDENCY_MARKERS, markers_of, parameters
 from fastapi_status.core.status_sites import exception_status_expr, status_sites
 from fastapi_status.core.statuses import describe
 from fastapi_status.core.text import lazy_pattern, words
@@ -19,185 +20,9 @@ from fastapi_status.fixes.imports import status_reference
 from fastapi_status.fixes.lazy import cst
 from fastapi_status.rules.base import Invalid, Rule
 
-
-@dataclass(frozen=True)
-class Meaning:
-    status: int
-    what: str  # how the message reads, for the diagnostic
-    pattern: lazy_pattern
-    contradicted_by: frozenset[int]  # the statuses that say something else
-
-
-_NOT_FOUND = lazy_pattern(
-    r"\b(?:not (?:be )?found|was ?n[o']t found|could not be found|does ?n[o']t exist|do ?n[o']t exist|"
-    r"no longer exists?|no such)\b",
-    re.I,
-)
-MEANINGS = (
-    Meaning(404, "not found", _NOT_FOUND, frozenset({400, 422, 500})),
-    Meaning(
-        401,
-        "not authenticated",
-        lazy_pattern(
-            r"\b(?:not authenticated|unauthenticated|authentication (?:is )?required|login (?:is )?required|"
-            r"(?:missing|no) (?:bearer |access |auth(?:orization|entication)? )?(?:token|credentials|authorization header)|"
-            r"invalid (?:or expired )?(?:api key|(?:access |bearer |auth(?:entication)? |session )?token)|"
-            r"(?:token|session) (?:has |is )?expired)\b",
-            re.I,
-        ),
-        frozenset({400, 404}),
-    ),
-    Meaning(
-        403,
-        "not allowed",
-        lazy_pattern(
-            r"\b(?:permission denied|insufficient (?:permissions?|privileges?|rights)|"
-            r"(?:do|does) ?n[o']t have (?:the )?(?:required |necessary )?(?:permissions?|access|rights|privileges?)|"
-            r"not authori[sz]ed to \w+|you (?:are|re) not (?:allowed|permitted) to|access (?:is )?denied|"
-            r"only (?:an? )?(?:admins?|administrators?|owners?|the owner|proxy admins?|superusers?) (?:can|may|are allowed)|"
-            r"(?:admin|administrator|superuser) (?:access|privileges?|rights|role) (?:is )?required)\b",
-            re.I,
-        ),
-        frozenset({400, 401}),
-    ),
-    Meaning(
-        409,
-        "already exists",
-        lazy_pattern(r"\b(?:already exists?|already registered|already in use|already taken|duplicate)\b", re.I),
-        frozenset({500}),
-    ),
-    Meaning(
-        429,
-        "rate limited",
-        lazy_pattern(r"\b(?:too many requests|rate limit(?:ed| exceeded| reached)|rate-limited)\b", re.I),
-        frozenset({400, 403, 500}),
-    ),
-    Meaning(
-        413,
-        "too large",
-        lazy_pattern(
-            r"\b(?:(?:file|upload|payload|body|request|content|attachment|image)s? (?:\w+ )?(?:is |are )?too (?:large|big)|"
-            r"exceeds? (?:the )?max(?:imum)? (?:file |upload |request |payload |body )?size)\b",
-            re.I,
-        ),
-        frozenset({400, 422, 500}),
-    ),
-)
-# Any of them: one search tells most messages apart from those worth the six.
-_ANY_MEANING = lazy_pattern("|".join(f"(?:{m.pattern._args[0]})" for m in MEANINGS), re.I)
 # Where 400 for bad credentials is the contract (RFC 6749's token endpoint, login forms).
-_CREDENTIAL_PATHS = {"token", "tokens", "oauth", "oauth2", "login", "signin", "authorize", "jwt"}
-_CREDENTIALS = lazy_pattern(r"\b(?:invalid|bad|wrong) (?:username|password|credentials|api key)\b", re.I)
-# A message that guesses ("This probably means you don't have access") says nothing for sure.
-_HEDGED = lazy_pattern(r"\b(?:probably|possibly|perhaps|maybe|might|may be|likely|could be)\b", re.I)
-# Words between a "not found" message's subject and its "not found".
-_FILLER = {"the", "a", "an", "requested", "given", "specified", "provided", "this", "that", "with", "id", "ids",
-           "name", "of", "for", "your", "any", "one", "or", "more", "no", "record", "entry", "was", "were", "is",
-           "are", "be", "been", "could", "can", "has", "have", "key", "uuid", "s"}
-
-
-def message_text(ctx: Context, expr: ast.expr | None) -> tuple[str, set[str]] | None:
-    """The text of a message (`"Item not found"`, an f-string with "…" for what it
-    interpolates, `"… {}".format(x)`, a string constant of the module or of one of its classes),
-    and the names it interpolates."""
-    if expr is None:
-        return None
-    if isinstance(expr, ast.Dict):  # `detail={"error": "…"}`: the message under its key
-        texts = {literal_key(k): v for k, v in zip(expr.keys, expr.values)}
-        value = next((texts[k] for k in MESSAGE_KEYS if k in texts), None)
-        return message_text(ctx, value) if value is not None else None
-    if isinstance(expr, (ast.Constant, ast.JoinedStr)):
-        text = literal_text(expr)
-        names = {n.id for n in ast.walk(expr) if isinstance(n, ast.Name)}
-        return (text, names) if text is not None else None
-    if (
-        isinstance(expr, ast.Call)
-        and isinstance(expr.func, ast.Attribute)
-        and expr.func.attr == "format"
-        and isinstance(expr.func.value, ast.Constant)
-        and isinstance(expr.func.value.value, str)
-    ):
-        names = {n.id for arg in [*expr.args, *(k.value for k in expr.keywords)] for n in ast.walk(arg) if isinstance(n, ast.Name)}
-        return expr.func.value.value, names
-    constant = _string_constant(ctx, expr)
-    return (constant, set()) if constant is not None else None
-
-
-def _string_constant(ctx: Context, expr: ast.expr) -> str | None:
-    """`NOT_FOUND` bound once at module level, or `Errors.NOT_FOUND` in a class of the module,
-    to a string literal (looked up by name: the module's statements are not tabled)."""
-    if isinstance(expr, ast.Name):
-        return _bound_once(ctx.tree.body, expr.id)
-    if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name):
-        cls = ctx.model.classes.get(expr.value.id)
-        return _bound_once(cls.body, expr.attr) if cls is not None else None
-    return None
-
-
-def _bound_once(body: list[ast.stmt], name: str) -> str | None:
-    """The string literal `name` is bound to in `body`, when it is bound there once."""
-    found = []
-    for node in body:
-        if isinstance(node, ast.Assign) and len(node.targets) == 1:
-            target, value = node.targets[0], node.value
-        elif isinstance(node, ast.AnnAssign):
-            target, value = node.target, node.value
-        else:
-            continue
-        if isinstance(target, ast.Name) and target.id == name:
-            found.append(value)
-    if len(found) == 1 and isinstance(found[0], ast.Constant) and isinstance(found[0].value, str):
-        return found[0].value
-    return None
-
-
-def meaning_of(text: str) -> Meaning | None:
-    """The one status the message names; None when it names none, or more than one ("not
-    found or not allowed")."""
-    if not _ANY_MEANING.search(text):
-        return None
-    found = [m for m in MEANINGS if m.pattern.search(text)]
-    return found[0] if len(found) == 1 else None
-
-
-def _subject(text: str) -> str | None:
-    """The noun a "not found" message is about: `Item` in "Item 3 not found", `endpoint` in
-    "Endpoint with ID {} was not found"."""
-    m = _NOT_FOUND.search(text)
-    if m is None:
-        return None
-    return next((w for w in reversed(words(text[: m.start()])) if w not in _FILLER and not w.isdigit()), None)
-
-
-def _singular(word: str) -> str:
-    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
-
-
-def names_the_request(route: Route, text: str, names: set[str]) -> bool:
-    """What the message says is missing is what the request's URL names: a path or query
-    parameter it interpolates, or its subject is what a path parameter stands for (`item` for
-    `{item_id}`, or for `{id}` in `/items/{id}`). A name in the body does not count (RPC-style
-    `POST /team/delete` with `{"team_id": …}` answers 400 by design)."""
-    if names & request_parameters(route.handler, route.path):
-        return True
-    subject = _subject(text)
-    return subject is not None and _singular(subject) in _path_nouns(route.path)
-
-
-def _path_nouns(path: str | None) -> set[str]:
-    """What the path's parameters stand for: `/items/{id}/tags/{tag_name}` → {"item", "tag"}."""
-    nouns: set[str] = set()
-    segments = [s for s in (path or "").split("/") if s]
-    for i, seg in enumerate(segments):
-        if "{" not in seg:
-            continue
-        nouns |= {_singular(w) for p in path_parameters(seg) for w in words(p) if w not in _ID_WORDS}
-        if i and "{" not in segments[i - 1]:
-            nouns |= {_singular(w) for w in words(segments[i - 1])[-1:]}
-    return nouns
-
-
-_ID_WORDS = {"id", "ids", "uuid", "key", "name", "slug", "path", "identifier", "pk"}
+CREDENTIAL_PATHS = {"token", "tokens", "oauth", "oauth2", "login", "signin", "authorize", "jwt"}
+CREDENTIALS = lazy_pattern(r"\b(?:invalid|bad|wrong) (?:username|password|credentials|api key)\b", re.I)
 
 
 class StatusContradictsMessage(Rule):
@@ -216,6 +41,18 @@ class StatusContradictsMessage(Rule):
     - "too many requests", "rate limit exceeded" with 400, 403 or 500 → 429;
     - "file too large", "exceeds the maximum upload size" with 400, 422 or 500 → 413.
 
+    - a message that tells the operator to set an environment variable ("AWS region not found.
+      Set AWS_REGION_NAME in the proxy environment") with 400, 401, 404 or 422 → 500: the
+      server's own setup is missing, and the client can do nothing about it (unless the message
+      also blames the request, "Unsupported path …; set …", or is about a feature not turned on
+      or licensed);
+    - a 401 without a message that names another status, raised where the caller is known to
+      be authenticated (a `Depends(...)` parameter that provides the user, not `Optional`, or a
+      user the path has tested: `if current_user:`) right after comparing that caller with the
+      resource or a role (`session.user_id != current_user.id`, `user.role != "admin"`) → 403:
+      a refusal, not a missing login. A comparison of credentials (`user.api_key != key`,
+      `payload["exp"]`) is left alone: 401 is right there.
+
     The message may be a string, an f-string, `"…".format(…)`, a string constant of the
     module or of one of its classes (`Errors.NOT_FOUND`), or the `"error"`/`"message"` of a
     `detail={...}` dict; the status a number, a `status` constant or an `HTTPStatus` member.
@@ -223,8 +60,7 @@ class StatusContradictsMessage(Rule):
     Left alone: a message that names two statuses ("not found or not allowed"); "not found"
     for a thing the request body refers to (`POST /orders` with an unknown `product_id`, or an
     RPC-style `POST /team/delete` with `{"team_id": …}`: 400 or 422 is the design there) or for
-    the server's own setup ("AWS region not found, set
-    AWS_REGION_NAME"); a 404 that hides a resource from someone not allowed to see it (the
+    the server's own setup (that is a 500, above, never a 404); a 404 that hides a resource from someone not allowed to see it (the
     status is 404 there: nothing contradicts); bad credentials answered 400 at a token or login
     endpoint (RFC 6749 prescribes it); 400 for a duplicate (a common, deliberate choice).
 
@@ -292,6 +128,25 @@ class StatusContradictsMessage(Rule):
         # Input validation that says "not allowed" is a 400.
         "from fastapi import HTTPException\ndef check(name):\n"
         "    raise HTTPException(400, detail='Invalid evaluation name: null bytes are not allowed')\n",
+        # A credential compared: 401 is right; an optional user may be anonymous.
+        "from typing import Optional\nfrom fastapi import APIRouter, Depends, HTTPException\nrouter = APIRouter()\n"
+        "@router.get('/keys/{key}')\ndef read(key: str, user: User = Depends(current_user),"
+        " viewer: Optional[User] = Depends(maybe_user)):\n"
+        "    if user.api_key != key:\n        raise HTTPException(401)\n"
+        "    if viewer.id != OWNER:\n        raise HTTPException(401)\n",
+        # (From litellm) whether there is a user is not who the caller is.
+        "from fastapi import APIRouter, HTTPException, Request\nrouter = APIRouter()\n"
+        "@router.get('/me')\ndef me(request: Request):\n    user_object = lookup(request)\n"
+        "    if user_object is not None and user_object.metadata.get('active') is False:\n"
+        "        raise HTTPException(401, detail='This user has been deactivated')\n",
+        # (From litellm) a feature the server has not licensed, and a message that also blames
+        # the request: a refusal or the client's error, not only the server's setup.
+        "from fastapi import APIRouter, HTTPException\nrouter = APIRouter()\n"
+        "@router.post('/team/member_add')\ndef add(data: dict):\n"
+        "    raise HTTPException(400, detail='Assigning team admins is a premium feature. "
+        "If you have a license please set `LITELLM_LICENSE` in your env.')\n"
+        "@router.post('/speech/{path:path}')\ndef speech(path: str):\n"
+        "    raise HTTPException(400, detail=f'Unsupported path: {path}; set AZURE_SPEECH_REGION in the proxy environment.')\n",
         # A message the module does not define (an imported error code): unknown, silent.
         "from fastapi import HTTPException\nfrom .errors import ErrorCode\ndef check():\n"
         "    raise HTTPException(400, detail=ErrorCode.LOGIN_BAD_CREDENTIALS)\n",
@@ -329,6 +184,35 @@ class StatusContradictsMessage(Rule):
             "    if user is not None and user.id != owner(session_id):\n"
             "        raise HTTPException(403, detail='You are not authorized to upload files for this session')\n",
         ),
+        # (From litellm) the server's own setup is missing: a server error, not the client's.
+        Invalid(
+            "from fastapi import APIRouter, HTTPException\nrouter = APIRouter()\n"
+            "@router.post('/bedrock/{endpoint:path}')\ndef bedrock(endpoint: str):\n"
+            "    raise HTTPException(status_code=400, detail='AWS region not found. Set AWS_REGION_NAME in the proxy environment.')\n",
+            fixed="from fastapi import APIRouter, HTTPException\nrouter = APIRouter()\n"
+            "@router.post('/bedrock/{endpoint:path}')\ndef bedrock(endpoint: str):\n"
+            "    raise HTTPException(status_code=500, detail='AWS region not found. Set AWS_REGION_NAME in the proxy environment.')\n",
+        ),
+        # (From chainlit) an authenticated user who is not the session's: 403.
+        Invalid(
+            "from fastapi import APIRouter, HTTPException\nrouter = APIRouter()\n"
+            "@router.post('/mcp/disconnect')\nasync def disconnect(payload: Payload, current_user: UserParam):\n"
+            "    session = get_session(payload.session_id)\n    if current_user:\n"
+            "        if not session.user or session.user.identifier != current_user.identifier:\n"
+            "            raise HTTPException(status_code=401)\n    return {'ok': True}\n",
+            fixed="from fastapi import APIRouter, HTTPException\nrouter = APIRouter()\n"
+            "@router.post('/mcp/disconnect')\nasync def disconnect(payload: Payload, current_user: UserParam):\n"
+            "    session = get_session(payload.session_id)\n    if current_user:\n"
+            "        if not session.user or session.user.identifier != current_user.identifier:\n"
+            "            raise HTTPException(status_code=403)\n    return {'ok': True}\n",
+        ),
+        # (From litellm) a role check on the user a dependency authenticated.
+        Invalid(
+            "from fastapi import APIRouter, Depends, HTTPException\nrouter = APIRouter()\n"
+            "@router.get('/customer/list')\nasync def customers(user_api_key_dict: UserAPIKeyAuth = Depends(auth)):\n"
+            "    if user_api_key_dict.user_role != Roles.PROXY_ADMIN:\n"
+            "        raise HTTPException(401, detail={'error': 'Admin-only endpoint'})\n    return []\n",
+        ),
         # A message constant of the module; HTTPStatus members.
         Invalid(
             "from http import HTTPStatus\nfrom fastapi import Depends, HTTPException\n"
@@ -360,7 +244,19 @@ class StatusContradictsMessage(Rule):
             status = model.status_of(site.expr)
             call = site.call
             detail = kwarg(call, "detail")
-            found = message_text(ctx, detail.value if detail else (call.args[1] if len(call.args) > 1 else None))
+            message = detail.value if detail else (call.args[1] if len(call.args) > 1 else None)
+            found = message_text(ctx, message)
+            if status == 401 and (message is None or (found is not None and meaning_of(found[0]) is None)):
+                refused = _refused_after_authentication(ctx, call)
+                if refused:
+                    yield ctx.diagnostic(
+                        self,
+                        site.expr,
+                        f"401 Unauthorized for a caller who is authenticated ({refused}): 401 tells the client to "
+                        "log in again; the client should receive 403 Forbidden",
+                        [_status_fix(ctx, site.expr, 403)],
+                    )
+                continue
             if status is None or found is None:
                 continue
             text, names = found
@@ -372,7 +268,7 @@ class StatusContradictsMessage(Rule):
             yield ctx.diagnostic(
                 self,
                 site.expr,
-                f"the message says {meaning.what} ({_quoted(text)}) but the status is {describe(status)}: "
+                f"the message says {meaning.what} ({quoted(text)}) but the status is {describe(status)}: "
                 f"the client should receive {describe(meaning.status)}",
                 [_status_fix(ctx, site.expr, meaning.status)],
             )
@@ -380,20 +276,103 @@ class StatusContradictsMessage(Rule):
     @staticmethod
     def _applies(ctx: Context, call: ast.Call, meaning: Meaning, text: str, names: set[str]) -> bool:
         function = enclosing_function(ctx, call)
-        if not answers_requests(ctx, function) or _HEDGED.search(text):
+        if not answers_requests(ctx, function) or HEDGED.search(text):
             return False  # a helper's callers decide; a message that guesses is no evidence
         routes = ctx.model.routes_of(function) if function is not None else []
         if meaning.status == 404:
             # Only where the route is known: what is missing must be what the request names.
             return any(names_the_request(route, text, names) for route in routes)
-        if meaning.status == 401 and _CREDENTIALS.search(text):
-            return not any(set(words(route.path or "")) & _CREDENTIAL_PATHS for route in routes) and bool(routes)
+        if meaning.status == 401 and CREDENTIALS.search(text):
+            return not any(set(words(route.path or "")) & CREDENTIAL_PATHS for route in routes) and bool(routes)
         return True
 
 
-def _quoted(text: str) -> str:
-    short = text if len(text) <= 60 else text[:57] + "…"
-    return '"' + short.replace("{}", "…") + '"'
+# Who is calling, by the name the handler gives them.
+_CALLER_WORDS = {"user", "account", "principal", "caller", "requester", "me", "member", "identity", "actor", "viewer"}
+# What is compared when a credential is checked (a 401 is right there).
+_SECRET_WORDS = {"token", "tokens", "key", "password", "secret", "credential", "credentials", "signature", "hash",
+                 "otp", "nonce", "jwt", "code", "digest", "expires", "exp", "expiry", "expired"}
+
+
+def _refused_after_authentication(ctx: Context, call: ast.Call) -> str | None:
+    """The 401 is raised where the caller is known (a user the route's dependency provides, or
+    one the code tested for), after comparing that caller with the resource or a role
+    (`session.user.identifier != current_user.identifier`): it is a refusal, not a missing
+    login. Returns the comparison, for the message; None when that is not sure."""
+    function = enclosing_function(ctx, call)
+    if function is None or not answers_requests(ctx, function):
+        return None
+    conditions = conditions_at(function, call)
+    callers = _provided_callers(function) | _tested_callers(conditions)
+    if not callers:
+        return None
+    for test, held in conditions:
+        for compare in (n for n in ast.walk(test) if isinstance(n, ast.Compare) and len(n.ops) == 1):
+            refusing = (ast.NotEq, ast.IsNot, ast.NotIn) if held else (ast.Eq, ast.Is, ast.In)
+            if not isinstance(compare.ops[0], refusing):
+                continue
+            sides = [compare.left, compare.comparators[0]]
+            if any(isinstance(side, ast.Constant) and side.value in (None, True, False) for side in sides):
+                continue  # (`user is not None`: whether there is a caller, not who it is)
+            mine = [side for side in sides if root_name(side) in callers]
+            if len(mine) != 1 or any(_secret(side, side is mine[0]) for side in sides):
+                continue
+            text = ctx.text(compare)
+            return text if len(text) <= 60 else text[:59] + "…"
+    return None
+
+
+def _caller_name(name: str) -> bool:
+    return bool(set(words(name)) & _CALLER_WORDS)
+
+
+def _provided_callers(function) -> set[str]:
+    """Parameters a dependency fills with the authenticated caller: `user: User =
+    Depends(current_user)` (not `Optional[User]`, not `= None`: those may be anonymous)."""
+    found = set()
+    for arg, default in parameters(function):
+        marks = markers_of(arg.annotation) | markers_of(default)
+        if not marks & DEPENDENCY_MARKERS or not _caller_name(arg.arg) or marks & {"Optional", "None"}:
+            continue
+        if isinstance(arg.annotation, ast.BinOp):  # `User | None`
+            continue
+        found.add(arg.arg)
+    return found
+
+
+def _tested_callers(conditions: list[tuple[ast.expr, bool]]) -> set[str]:
+    """Callers the path has tested to be there: `if current_user:`, `if user is not None:`,
+    `if not user: … else:`."""
+    found = set()
+    for test, held in conditions:
+        parts = test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) and held else [test]
+        for part in parts:
+            positive = held
+            if isinstance(part, ast.UnaryOp) and isinstance(part.op, ast.Not):
+                part, positive = part.operand, not held
+            if isinstance(part, ast.Compare) and len(part.ops) == 1 and isinstance(part.comparators[0], ast.Constant) \
+                    and part.comparators[0].value is None:
+                positive = positive if isinstance(part.ops[0], ast.IsNot) else not positive
+                part = part.left
+            if positive and isinstance(part, ast.Name) and _caller_name(part.id):
+                found.add(part.id)
+    return found
+
+
+def _secret(side: ast.expr, is_caller: bool) -> bool:
+    """The comparison checks a credential (`user.api_key != key`, `payload["exp"]`): its
+    attribute and key names (and, for the other side, its name) say so."""
+    names = []
+    node: ast.AST = side
+    while isinstance(node, (ast.Attribute, ast.Subscript, ast.Call)):
+        if isinstance(node, ast.Attribute):
+            names.append(node.attr)
+        elif isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
+            names.append(node.slice.value)
+        node = node.func if isinstance(node, ast.Call) else node.value
+    if isinstance(node, ast.Name) and not is_caller:
+        names.append(node.id)
+    return any(set(words(n)) & _SECRET_WORDS for n in names)
 
 
 def _status_fix(ctx: Context, expr: ast.expr, code: int) -> Fix:

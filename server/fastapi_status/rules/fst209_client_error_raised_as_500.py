@@ -1,0 +1,274 @@
+from __future__ import annotations
+
+import ast
+from typing import Iterable
+
+from fastapi_status.core.callees import enclosing_function
+from fastapi_status.core.context import Context
+from fastapi_status.core.diagnostics import Diagnostic
+from fastapi_status.core.exception_handlers import ANYTHING, mapped_exceptions, may_catch
+from fastapi_status.core.inputs import body_values, root_name, text_values
+from fastapi_status.core.messages import HEDGED, meaning_of, message_text, path_nouns, quoted, singular, subject
+from fastapi_status.core.model import FunctionNode, Route, last_name
+from fastapi_status.core.params import (
+    DEPENDENCY_MARKERS,
+    input_parameters,
+    markers_of,
+    parameters,
+    path_parameters,
+    request_parameter,
+    text_parameters,
+)
+from fastapi_status.core.statuses import describe
+from fastapi_status.core.text import words
+from fastapi_status.fixes.raise_http import raise_instead_fix
+from fastapi_status.rules.base import Invalid, Rule
+
+# Builtin exceptions a handler raises to report a failure; nothing maps them unless the app says so.
+PLAIN = {"ValueError", "Exception", "RuntimeError", "KeyError", "LookupError", "TypeError", "PermissionError",
+         "AssertionError"}
+_TRIES = (ast.Try, *((ast.TryStar,) if hasattr(ast, "TryStar") else ()))
+
+
+class ClientErrorRaisedAs500(Rule):
+    """
+    ## What it does
+    Flags a route handler (or a dependency) that reports the client's error by raising a plain
+    exception, `ValueError`, `Exception`, `PermissionError`, `KeyError`, `RuntimeError`…,
+    whose message says which client error it is:
+
+    - "… not found", "does not exist", "no such …", when what is missing is what the request
+      names (a path or query parameter, a value read from the body, or what a path parameter
+      stands for: "Organization not found" under `/organizations/{org_id}`) → 404;
+    - "not authenticated", "invalid token", "login required" → 401;
+    - "permission denied", "only admins can …", "you are not allowed to …" → 403;
+    - "already exists", "duplicate" → 409;
+    - "rate limit exceeded" → 429; "file too large" → 413.
+
+    Only where nothing decides otherwise: the `raise` is outside any `try` of the function
+    that may catch it, and no module of the project registers an exception handler for that
+    class or a base of it (an `@app.exception_handler(ValueError)` answering 400 makes the code
+    right; a handler for `Exception` is the app's server-error handler and still answers 500).
+
+    ## Why is this bad?
+    An exception that leaves the handler reaches the client as `500 Internal Server Error`:
+    the client is told the server failed when its own request named something that does not
+    exist (or that it may not touch), it cannot tell what to change, retries that cannot
+    succeed follow, and the server's error monitoring pages someone for the client's mistake.
+
+    ## Example
+    ```python
+    @router.get("/organizations/{org_id}")
+    async def read_organization(org_id: str):
+        org = await repo.get(org_id)
+        if org is None:
+            raise ValueError(f"Organization not found: {org_id}")
+        return org
+    ```
+
+    ## Use instead
+    ```python
+    @router.get("/organizations/{org_id}")
+    async def read_organization(org_id: str):
+        org = await repo.get(org_id)
+        if org is None:
+            raise HTTPException(status_code=404, detail=f"Organization not found: {org_id}")
+        return org
+    ```
+
+    ## Fix safety
+    The fix raises `HTTPException` with the status the message names and the same message as
+    its `detail`. It is unsafe: clients then receive that status and FastAPI's `{"detail": …}`
+    body instead of `500 Internal Server Error`, and code that called the handler directly and
+    caught the old exception no longer catches it.
+    """
+
+    code = "FST209"
+    name = "client-error-raised-as-500"
+    summary = "A client's error raised as a plain exception (`raise ValueError(\"Item not found\")`): the client gets 500"
+    fix_summary = "Raise HTTPException with the status the message names (unsafe)"
+
+    VALID = [
+        "from fastapi import APIRouter, HTTPException\nrouter = APIRouter()\n"
+        "@router.get('/items/{item_id}')\ndef read(item_id: int):\n"
+        "    raise HTTPException(404, detail=f'Item {item_id} not found')\n",
+        # An exception handler of the app (in any module) answers for ValueError.
+        "from fastapi import FastAPI\nfrom fastapi.responses import JSONResponse\napp = FastAPI()\n"
+        "@app.exception_handler(ValueError)\nasync def bad_value(request, exc):\n"
+        "    return JSONResponse({'detail': str(exc)}, status_code=404)\n"
+        "@app.get('/items/{item_id}')\ndef read(item_id: str):\n"
+        "    raise ValueError(f'Item {item_id} not found')\n",
+        # The server's own setup is missing: a 500 is right.
+        "from fastapi import APIRouter\nrouter = APIRouter()\n"
+        "@router.post('/transcribe')\ndef transcribe(audio: bytes):\n"
+        "    raise ValueError('Model config not found. Start the proxy with a config file.')\n",
+        # A try of the handler decides what the client gets.
+        "from fastapi import APIRouter, HTTPException\nrouter = APIRouter()\n"
+        "@router.get('/items/{item_id}')\ndef read(item_id: str):\n    try:\n"
+        "        raise ValueError(f'Item {item_id} not found')\n"
+        "    except ValueError as e:\n        raise HTTPException(404, str(e))\n",
+        # A helper: its callers decide what the client gets.
+        "def load(item_id):\n    raise ValueError(f'Item {item_id} not found')\n",
+        # An exception class of the project's own (it may be mapped where we cannot see).
+        "from fastapi import APIRouter\nfrom .errors import NotFoundError\nrouter = APIRouter()\n"
+        "@router.get('/items/{item_id}')\ndef read(item_id: str):\n"
+        "    raise NotFoundError(f'Item {item_id} not found')\n",
+        # (From litellm) a hook that takes the Request but is neither a route nor a dependency:
+        # the auth code that calls it wraps what it raises into a 401.
+        "from fastapi import Request\n"
+        "async def user_api_key_auth(request: Request, api_key: str):\n"
+        "    raise Exception('Invalid API key')\n",
+        # (From litellm) what is missing is the server's configuration for what the client named,
+        # not the thing itself: a 500 is right.
+        "from fastapi import APIRouter\nrouter = APIRouter()\n"
+        "@router.post('/azure/{endpoint:path}')\nasync def azure(endpoint: str):\n"
+        "    for part in endpoint.split('/'):\n        base = CONFIG.get(part)\n        if base is None:\n"
+        "            raise Exception(f'API base not found for {part}')\n",
+        # Two statuses named: silent.
+        "from fastapi import APIRouter\nrouter = APIRouter()\n"
+        "@router.get('/docs/{doc_id}')\ndef read(doc_id: str):\n"
+        "    raise ValueError('Document not found or you do not have permission to view it')\n",
+    ]
+    INVALID = [
+        Invalid(
+            "from fastapi import APIRouter, HTTPException\nrouter = APIRouter()\n"
+            "@router.get('/organizations/{org_id}')\nasync def read(org_id: str):\n"
+            "    org = await ORGS.get(org_id)\n    if org is None:\n"
+            "        raise ValueError(f'Organization not found: {org_id}')\n    return org\n",
+            fixed="from fastapi import APIRouter, HTTPException\nrouter = APIRouter()\n"
+            "@router.get('/organizations/{org_id}')\nasync def read(org_id: str):\n"
+            "    org = await ORGS.get(org_id)\n    if org is None:\n"
+            "        raise HTTPException(status_code=404, detail=f'Organization not found: {org_id}')\n"
+            "    return org\n",
+        ),
+        # What is missing was read from the body the handler parsed itself.
+        Invalid(
+            "from fastapi import APIRouter, Request\nrouter = APIRouter()\n"
+            "@router.patch('/organization/update')\nasync def update(request: Request):\n"
+            "    data = Update(**(await request.json()))\n    row = await db.find(data.organization_id)\n"
+            "    if row is None:\n"
+            "        raise ValueError(f'Organization not found for organization_id={data.organization_id}')\n"
+            "    return row\n",
+        ),
+        # A permission failure raised as PermissionError, in a dependency.
+        Invalid(
+            "from fastapi import Depends\n"
+            "def require_admin(user=Depends(current_user)):\n    if not user.is_admin:\n"
+            "        raise PermissionError('Only admins can manage teams')\n    return user\n",
+        ),
+    ]
+
+    def check(self, ctx: Context) -> Iterable[Diagnostic]:
+        mapped = mapped_exceptions(ctx)
+        if ANYTHING in mapped:
+            return
+        for node in ctx.nodes(ast.Raise):
+            exc = node.exc
+            if not (isinstance(exc, ast.Call) and isinstance(exc.func, ast.Name) and exc.args):
+                continue
+            raised = exc.func.id
+            if raised not in PLAIN or raised in mapped or _bound(ctx, raised):
+                continue
+            found = message_text(ctx, exc.args[0])
+            if found is None:
+                continue
+            text, names = found
+            meaning = meaning_of(text)
+            if meaning is None or meaning.status >= 500 or HEDGED.search(text):
+                continue
+            function = enclosing_function(ctx, node)
+            if function is None or not _answers(ctx, function) or _caught(ctx, function, node, raised):
+                continue
+            if meaning.status == 404 and not _names_the_request(ctx, function, exc.args[0], text, names):
+                continue
+            detail = ctx.text(exc.args[0])
+            cause = ctx.text(node.cause) if node.cause is not None else None
+            yield ctx.diagnostic(
+                self,
+                node,
+                f"`raise {raised}(…)` reports {meaning.what} ({quoted(text)}), but nothing maps {raised} to an "
+                f"answer: the client receives 500 Internal Server Error; raise HTTPException({meaning.status}) "
+                f"instead",
+                raise_instead_fix(
+                    ctx, node, meaning.status, detail, cause=cause,
+                    title=f"Raise HTTPException({meaning.status}) instead (clients then receive {describe(meaning.status)})",
+                ),
+            )
+
+
+def _answers(ctx: Context, function: FunctionNode) -> bool:
+    """A route handler of the module, or a dependency (a `Depends(...)` parameter of its own, or
+    named in a `Depends(...)` of the module). A function that only takes the `Request` may be a
+    hook its caller wraps (litellm's custom auth): its callers decide."""
+    if ctx.model.routes_of(function):
+        return True
+    if any(
+        (markers_of(arg.annotation) | markers_of(default)) & DEPENDENCY_MARKERS for arg, default in parameters(function)
+    ):
+        return True
+    depended = ctx.memo("fst209.depended", lambda: _depended(ctx))
+    return function.name in depended
+
+
+def _depended(ctx: Context) -> set[str]:
+    return {
+        last_name(call.args[0]) or ""
+        for call in ctx.model.index.calls_named(DEPENDENCY_MARKERS)
+        if call.args
+    }
+
+
+def _bound(ctx: Context, name: str) -> bool:
+    """`name` is the module's own (a class, an import), not the builtin exception."""
+    return name in ctx.model.classes or ctx.model.imports.lookup(name) is not None
+
+
+def _caught(ctx: Context, function: FunctionNode, node: ast.Raise, raised: str) -> bool:
+    """A `try` of the function around the `raise` may catch it."""
+    for t in ast.walk(function):
+        if isinstance(t, _TRIES) and t.body:
+            first, last = t.body[0].lineno, t.body[-1].end_lineno or t.body[-1].lineno
+            if first <= node.lineno <= last and any(may_catch(h, raised) for h in t.handlers):
+                return True
+    return False
+
+
+def _names_the_request(ctx: Context, function: FunctionNode, message: ast.expr, text: str, names: set[str]) -> bool:
+    """What the message reports missing is what the request names: what a path parameter of the
+    route stands for ("Item not found" under `/items/{item_id}`), or a value the message
+    interpolates that holds the client's input and identifies that thing (`{org_id}` or
+    `{data.organization_id}` in "Organization not found: …"; not `{model}` in "API base not
+    found for …")."""
+    routes: list[Route] = ctx.model.routes_of(function)
+    noun = subject(text)
+    if noun is None:
+        return False
+    if any(singular(noun) in path_nouns(route.path) for route in routes):
+        return True
+    path = routes[0].path if routes else None
+    held = (
+        {a.arg for a in input_parameters(function, path)} | path_parameters(path)
+        | text_values(function, text_parameters(function, path)) | body_values(function, request_parameter(function))
+    )
+    return any(
+        root_name(value) in held and _identifies(singular(noun), value)
+        for value in _interpolated(message)
+    )
+
+
+def _interpolated(message: ast.expr) -> list[ast.expr]:
+    if isinstance(message, ast.JoinedStr):
+        return [v.value for v in message.values if isinstance(v, ast.FormattedValue)]
+    if isinstance(message, ast.Call) and isinstance(message.func, ast.Attribute) and message.func.attr == "format":
+        return [*message.args, *(k.value for k in message.keywords)]
+    return []
+
+
+def _identifies(noun: str, value: ast.expr) -> bool:
+    """The value's names say it is an id of `noun`: `org_id`, `organization_id`, `data.org_name`."""
+    found = set()
+    node: ast.AST = value
+    while isinstance(node, (ast.Attribute, ast.Name, ast.Subscript)):
+        found |= set(words(node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else ""))
+        node = getattr(node, "value", None)
+    return any(len(w) >= 3 and (noun.startswith(w) or w.startswith(noun)) for w in found)
