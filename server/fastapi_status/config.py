@@ -84,6 +84,7 @@ class Config:
             line_length=self.line_length or facts.line_length,
             new_status_names=facts.new_status_names,
             handled_exceptions=facts.handled_exceptions,
+            project_root=facts.root,
         )
 
     def is_excluded(self, file: Path) -> bool:

@@ -93,3 +93,23 @@ def display_path(path: Path) -> str:
         return os.path.relpath(path)
     except ValueError:  # another drive on Windows
         return str(path)
+
+
+def project_files(root: str) -> list[str]:
+    """The Python files of the project under `root` (the folders `discover` skips left out),
+    for the project index (core/project.py)."""
+    found = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if d not in SKIP_DIRS and not d.endswith(".egg-info")]
+        found += [os.path.join(dirpath, n) for n in filenames if n.endswith(".py")]
+    return found
+
+
+def read_source(path: str) -> str | None:
+    """A module's text as Python reads it, or None when it cannot be read."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+        return decode(data)[0]
+    except (OSError, ReadError):
+        return None

@@ -47,6 +47,8 @@ class ProjectFacts:
     new_status_names: bool = True  # False: the project pins a Starlette without them
     # Exception classes the project's apps have handlers for (names; "*": one not read).
     handled_exceptions: frozenset[str] = frozenset()
+    # The project's folder (of its pyproject.toml or requirements.txt); None: none found.
+    root: str | None = None
 
 
 def read_toml(path: Path) -> dict[str, Any] | None:
@@ -73,7 +75,8 @@ def _facts(directory: str, cache: dict[str, ProjectFacts]) -> ProjectFacts:
         if requirements.is_file():
             requires += _requirement_lines(requirements)
         found = ProjectFacts(
-            line_length(data, Path(directory)), not pins_old_status_names(requires), handled_exceptions(directory)
+            line_length(data, Path(directory)), not pins_old_status_names(requires), handled_exceptions(directory),
+            directory,
         )
     else:
         parent = os.path.dirname(directory)

@@ -3,6 +3,9 @@ Starlette it pins has the renamed status constants (FST303 stays silent where it
 
 from __future__ import annotations
 
+import os
+import time
+
 import pytest
 
 from fastapi_status.project_facts import facts_for, pins_old_status_names, upper_bound
@@ -145,3 +148,36 @@ def test_a_handler_in_another_module_silences_fst207_and_fst209(tmp_path, cli):
     )
     r = cli("check", "--no-cache", "--select", "FST207,FST209", cwd=tmp_path)
     assert r.returncode == 0 and "FST207" not in r.stdout and "FST209" not in r.stdout
+
+
+def test_fst209_follows_a_call_into_another_module_and_the_cache_follows_it(tmp_path, cli):
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'shop'\n")
+    (tmp_path / "shop").mkdir()
+    (tmp_path / "shop" / "__init__.py").write_text("")
+    (tmp_path / "shop" / "sessions.py").write_text(
+        "SESSIONS = {}\n\nclass Session:\n    @classmethod\n    def require(cls, sid):\n"
+        "        if sid not in SESSIONS:\n            raise ValueError('Session not found')\n        return SESSIONS[sid]\n"
+    )
+    (tmp_path / "shop" / "context.py").write_text(
+        "from .sessions import Session\n\ndef init_context(session_id):\n    return Session.require(session_id)\n"
+    )
+    (tmp_path / "shop" / "routes.py").write_text(
+        "from fastapi import APIRouter\nfrom shop.context import init_context\nrouter = APIRouter()\n\n"
+        "@router.post('/project/action')\nasync def call_action(session_id: str):\n"
+        "    context = init_context(session_id)\n    return {'ok': True}\n"
+    )
+    old = time.time() - 100  # (time stamps the cache can trust)
+    for f in (tmp_path / "shop").iterdir():
+        os.utime(f, (old, old))
+    r = cli("check", "--select", "FST209", cwd=tmp_path)
+    assert "shop/routes.py:7:15: FST209 `init_context(…)` raises ValueError(\"Session not found\")" in r.stdout, r.stdout
+    assert "`shop.sessions.Session.require`, line 7" in r.stdout
+    # The callee now answers for itself: the cached finding of routes.py must not be reused.
+    (tmp_path / "shop" / "sessions.py").write_text(
+        "from fastapi import HTTPException\nSESSIONS = {}\n\nclass Session:\n    @classmethod\n    def require(cls, sid):\n"
+        "        if sid not in SESSIONS:\n            raise HTTPException(404, 'Session not found')\n"
+        "        return SESSIONS[sid]\n"
+    )
+    os.utime(tmp_path / "shop" / "sessions.py", (old + 10, old + 10))
+    r = cli("check", "--select", "FST209", cwd=tmp_path)
+    assert r.returncode == 0 and "FST209" not in r.stdout, r.stdout

@@ -422,6 +422,35 @@ async def test_pyproject_change_takes_effect_without_restart(client, tmp_path):
     assert await diagnostics_for(client, uri, 1, after=1) == []
 
 
+@pytest.mark.asyncio
+async def test_a_call_into_another_module_of_the_project_is_followed(client, tmp_path):
+    """FST209 through the project index: the callee's module is read from disk, or from the
+    editor when it is open there (and its edits count)."""
+    project = tmp_path / "proj"
+    (project / "shop").mkdir(parents=True)
+    (project / "pyproject.toml").write_text("[tool.fastapi-status]\nselect = ['FST209']\n")
+    (project / "shop" / "__init__.py").write_text("")
+    helper = project / "shop" / "sessions.py"
+    raising = "def require(sid):\n    if sid not in SESSIONS:\n        raise ValueError('Session not found')\n"
+    helper.write_text("SESSIONS = {}\n" + raising)
+    routes = project / "shop" / "routes.py"
+    text = (
+        "from fastapi import APIRouter\nfrom shop.sessions import require\nrouter = APIRouter()\n"
+        "@router.post('/action')\nasync def call_action(session_id: str):\n    require(session_id)\n"
+    )
+    routes.write_text(text)
+    open_doc(client, routes.as_uri(), text)
+    [d] = await diagnostics_for(client, routes.as_uri(), 1)
+    assert d.code == "FST209" and d.range.start.line == 5 and "shop.sessions.require" in d.message
+    # The helper, open in the editor, answers 404 itself now: the route's finding goes away.
+    fixed = "from fastapi import HTTPException\nSESSIONS = {}\n" + raising.replace(
+        "ValueError('Session not found')", "HTTPException(404, 'Session not found')"
+    )
+    open_doc(client, helper.as_uri(), fixed)
+    change(client, routes.as_uri(), 2, text + "\n")
+    assert await diagnostics_for(client, routes.as_uri(), 2) == []
+
+
 # -- robustness ------------------------------------------------------------------------------------
 
 

@@ -5,6 +5,10 @@ its findings, so an unchanged file is not even read; a file whose stat changed i
 looked up by the hash of its content (a touched but unchanged file costs a read, no analysis).
 A file modified within a second of the manifest's writing is not trusted by its stat alone
 (its next change could keep the same time stamp).
+
+A file's findings can depend on other modules of the project (a rule followed a call into
+them): each entry keeps the size and time stamp of every file the analysis read, and is used
+only while they are unchanged.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ CACHE_DIR = ".fastapi_status_cache"
 
 
 RACY_SECONDS = 1.0
+FORMAT = 2  # (2: entries carry the files they depend on)
 
 
 class Cache:
@@ -45,23 +50,52 @@ class Cache:
 
     @staticmethod
     def settings_key(settings: Settings, with_edits: bool) -> str:
-        return f"{settings.key()}|{with_edits}"
+        return f"{FORMAT}|{settings.key()}|{with_edits}"
+
+    @staticmethod
+    def dependencies(paths: list[str]) -> list[list]:
+        """[path, time stamp, size] of each file an analysis read ([path, None, None] for one
+        that is gone)."""
+        found: list[list] = []
+        for path in paths:
+            try:
+                stat = os.stat(path)
+                found.append([path, stat.st_mtime_ns, stat.st_size])
+            except OSError:
+                found.append([path, None, None])
+        return found
+
+    def _unchanged(self, deps, written_at: float | None) -> bool:
+        """Every file in `deps` is as it was (and, when `written_at` is given, was not changed
+        too close to then to trust its time stamp)."""
+        if not isinstance(deps, list):
+            return False
+        return all(
+            isinstance(d, list) and len(d) == 3 and self.dependencies([d[0]])[0] == d
+            and (written_at is None or d[1] is None or d[1] / 1e9 < written_at - RACY_SECONDS)
+            for d in deps
+        )
 
     def by_stat(self, path: str, stat: os.stat_result, settings_key: str) -> list[Record] | None:
-        """The findings stored for this file when its size and time stamp have not changed
-        (an empty list for a file that never mentions FastAPI); None to look further."""
+        """The findings stored for this file when its size and time stamp have not changed,
+        nor those of the files it depends on (an empty list for a file that never mentions
+        FastAPI); None to look further."""
         entry = self._entries().get(path)
-        if entry is None or entry[:3] != [stat.st_mtime_ns, stat.st_size, settings_key]:
+        if entry is None or len(entry) != 5 or entry[:3] != [stat.st_mtime_ns, stat.st_size, settings_key]:
             return None
         if stat.st_mtime_ns / 1e9 >= self._written_at - RACY_SECONDS:
             return None  # changed too close to the last run to trust the time stamp
+        if not self._unchanged(entry[4], self._written_at):
+            return None
         try:
             return [Record.from_json(r) for r in entry[3]]
         except (ValueError, KeyError, TypeError):
             return None
 
-    def remember(self, path: str, stat: os.stat_result, settings_key: str, records: list[Record]) -> None:
-        entry = [stat.st_mtime_ns, stat.st_size, settings_key, [r.to_json() for r in records]]
+    def remember(
+        self, path: str, stat: os.stat_result, settings_key: str, records: list[Record], deps: list | None = None
+    ) -> None:
+        entry = [stat.st_mtime_ns, stat.st_size, settings_key, [r.to_json() for r in records], deps or []]
         entries = self._entries()
         if entries.get(path) != entry:
             entries[path] = entry
@@ -94,24 +128,28 @@ class Cache:
         import hashlib  # only when a file's content must be looked up
 
         h = hashlib.sha256()
-        h.update(f"{__version__}|{settings.key()}|{with_edits}|".encode())
+        h.update(f"{__version__}|{FORMAT}|{settings.key()}|{with_edits}|".encode())
         h.update(data)
         return h.hexdigest()
 
-    def get(self, key: str) -> list[Record] | None:
+    def get(self, key: str) -> tuple[list[Record], list] | None:
+        """The findings stored for this content, and the files they depend on, while those are
+        unchanged."""
         try:
             raw = json.loads((self.dir / key[:2] / key).read_text(encoding="utf-8"))
-            return [Record.from_json(r) for r in raw]
+            if not self._unchanged(raw["deps"], None):
+                return None
+            return [Record.from_json(r) for r in raw["records"]], raw["deps"]
         except (OSError, ValueError, KeyError, TypeError):
             return None  # missing or corrupt: analyse again
 
-    def put(self, key: str, records: list[Record]) -> None:
+    def put(self, key: str, records: list[Record], deps: list | None = None) -> None:
         try:
             folder = self.dir / key[:2]
             folder.mkdir(parents=True, exist_ok=True)
             self._ensure_gitignore()
             tmp = folder / f"{key}.tmp"
-            tmp.write_text(json.dumps([r.to_json() for r in records]), encoding="utf-8")
+            tmp.write_text(json.dumps({"records": [r.to_json() for r in records], "deps": deps or []}), encoding="utf-8")
             tmp.replace(folder / key)
         except OSError:
             pass  # a read-only tree: work without a cache

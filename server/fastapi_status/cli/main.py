@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import difflib
 import os
 import sys
@@ -15,7 +16,16 @@ from fastapi_status.cli.records import FileReport, Record
 from fastapi_status.config import ConfigError, ConfigFinder, Overrides, check_selectors
 from fastapi_status.core.analyze import Settings, analyze, collector_paused
 from fastapi_status.core.fix_all import fix_source
-from fastapi_status.files import ReadError, decode, discover, display_path, mentions_framework
+from fastapi_status.core.project import ProjectIndex
+from fastapi_status.files import (
+    ReadError,
+    decode,
+    discover,
+    display_path,
+    mentions_framework,
+    project_files,
+    read_source,
+)
 from fastapi_status.rules import SYNTAX_ERROR_CODE, all_rules, get_rule
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_ERROR = 0, 1, 2
@@ -118,6 +128,9 @@ def process_file(path: str, display: str, settings: Settings, mode: str, unsafe:
         return report
     if not mentions_framework(data):
         return report
+    if settings.project_root is not None:
+        view = project_index(settings.project_root).view(path)
+        settings = dataclasses.replace(settings, project=view)
     if mode == "check":
         result = analyze(text, settings)  # (pauses the cycle collector itself)
         fixed_text, fixed = text, 0
@@ -128,11 +141,25 @@ def process_file(path: str, display: str, settings: Settings, mode: str, unsafe:
     report.records = [Record.from_diagnostic(d, with_edits) for d in result.diagnostics]
     report.errors = errors + [f"rule {code} failed and was skipped:\n{tb}" for code, tb in result.errors]
     report.fixed = fixed
+    if settings.project is not None:
+        report.reads = sorted(settings.project.reads - {os.path.normpath(path)})
     if fixed_text != text:
         report.old_text, report.new_text = text, fixed_text
         if mode == "fix":
             Path(path).write_bytes(fixed_text.encode(encoding))
     return report
+
+
+_PROJECTS: dict[str, ProjectIndex] = {}
+
+
+def project_index(root: str) -> ProjectIndex:
+    """The index of the project's modules (one per project folder and process, built on first
+    use: a worker process builds its own)."""
+    index = _PROJECTS.get(root)
+    if index is None:
+        index = _PROJECTS[root] = ProjectIndex.of_files(project_files(root), read_source)
+    return index
 
 
 def _problem(message: str) -> Record:
@@ -197,9 +224,9 @@ def run_check(args: argparse.Namespace) -> int:
                 keys[i] = cache.key(data, settings, with_edits)
                 hit = cache.get(keys[i])
                 if hit is not None:
-                    reports[i] = FileReport(display, hit)
+                    reports[i] = FileReport(display, hit[0])
                     if i in stats:
-                        cache.remember(*stats[i], hit)
+                        cache.remember(*stats[i], hit[0], hit[1])
                     continue
         pending.append((i, (str(file), display, settings, mode, args.unsafe_fixes, with_edits)))
 
@@ -219,9 +246,10 @@ def run_check(args: argparse.Namespace) -> int:
     for (i, _), report in zip(pending, results):
         reports[i] = report
         if cache is not None and i in keys and not report.errors:
-            cache.put(keys[i], report.records)
+            deps = Cache.dependencies(report.reads)
+            cache.put(keys[i], report.records, deps)
             if i in stats:
-                cache.remember(*stats[i], report.records)
+                cache.remember(*stats[i], report.records, deps)
     if cache is not None:
         cache.save()
 

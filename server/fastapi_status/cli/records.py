@@ -88,3 +88,4 @@ class FileReport:
     new_text: str | None = None  # set when --fix/--diff changed the file
     old_text: str | None = None
     errors: list[str] = field(default_factory=list)  # internal errors (a rule crashed, a fix broke the code)
+    reads: list[str] = field(default_factory=list)  # other files of the project the analysis read

@@ -21,6 +21,7 @@ from fastapi_status.rules import SYNTAX_ERROR_CODE, all_rules, default_selection
 
 if TYPE_CHECKING:
     from fastapi_status.core.context import Context
+    from fastapi_status.core.project import ProjectView
 
 StatusStyle = Literal["auto", "constant", "number"]
 
@@ -37,6 +38,12 @@ class Settings:
     # The exception classes (names) the project's apps map to answers with exception handlers,
     # in any module ("*": a registration not read, which may map anything).
     handled_exceptions: frozenset[str] = frozenset()
+    # The project around this module, for the rules that follow a call into another module
+    # (core/project.py); None: the module alone. Not part of the key: what it reads is
+    # recorded in `project.reads`, and a cache checks those files.
+    project: "ProjectView | None" = field(default=None, compare=False, repr=False)
+    # Where that project is (the folder of its pyproject.toml), for the engine to build it.
+    project_root: str | None = field(default=None, compare=False, repr=False)
 
     def key(self) -> str:
         """Everything that can change a result, as text (for caches)."""

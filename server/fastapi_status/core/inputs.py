@@ -143,3 +143,17 @@ def _target_names(target: ast.AST) -> list[str]:
     if isinstance(target, ast.Starred):
         return _target_names(target.value)
     return []
+
+
+def client_values(handler: FunctionNode, seeds: set[str]) -> set[str]:
+    """`seeds` (the parameters the client fills in) and every local name bound to an expression
+    that mentions one, through any call: `session = Session.get(payload.session_id)` holds
+    what the client named. Broad on purpose: it says what a call is *about*, not that the
+    value is the client's text."""
+    if not seeds:
+        return set()
+    return _spread(handler, set(seeds), mentions)
+
+
+def mentions(expr: ast.AST, names: set[str]) -> bool:
+    return any(isinstance(n, ast.Name) and n.id in names for n in ast.walk(expr))

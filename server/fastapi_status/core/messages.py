@@ -39,7 +39,7 @@ MEANINGS = (
         "not authenticated",
         lazy_pattern(
             r"\b(?:not authenticated|unauthenticated|authentication (?:is )?required|login (?:is )?required|"
-            r"(?:missing|no) (?:bearer |access |auth(?:orization|entication)? )?(?:token|credentials|authorization header)|"
+            r"(?<!and )(?<!with )(?<!or )(?:missing|no) (?:bearer |access |auth(?:orization|entication)? )?(?:token|credentials|authorization header)|"
             r"invalid (?:or expired )?(?:api key|(?:access |bearer |auth(?:entication)? |session )?token)|"
             r"(?:token|session) (?:has |is )?expired)\b",
             re.I,

@@ -63,13 +63,23 @@ def value_kind(expr: ast.expr | None, model: ModuleModel, flow: HandlerFlow | No
     return Kind.UNKNOWN
 
 
-def response_call(expr: ast.expr | None, model: ModuleModel, flow: HandlerFlow | None) -> tuple[ast.Call, str | None] | None:
+def response_call(
+    expr: ast.expr | None, model: ModuleModel, flow: HandlerFlow | None, through_wrappers: bool = False
+) -> tuple[ast.Call, str | None] | None:
     """The Response constructor call that `expr` evaluates to, and the local name it went
-    through (`resp = JSONResponse(...); return resp`). Only when that is the one possibility."""
+    through (`resp = JSONResponse(...); return resp`). Only when that is the one possibility.
+    With `through_wrappers`, also when the local is then passed through functions that hand
+    it back (`resp = delete_cookie(resp)`)."""
     if isinstance(expr, ast.Call) and model.response_class_of(expr.func):
         return expr, None
     if isinstance(expr, ast.Name) and flow is not None:
         values = flow.locals.get(expr.id) or []
+        if through_wrappers and len(values) > 1 and all(
+            isinstance(v, ast.Call) and v.args and isinstance(v.args[0], ast.Name) and v.args[0].id == expr.id
+            and not model.response_class_of(v.func)
+            for v in values[1:]
+        ):
+            values = values[:1]
         if len(values) == 1 and isinstance(values[0], ast.Call) and model.response_class_of(values[0].func):
             return values[0], expr.id
     return None

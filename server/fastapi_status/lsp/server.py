@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import functools
 import logging
 import traceback
@@ -27,7 +28,8 @@ from fastapi_status.core.incremental import analyze_edit
 from fastapi_status.core.routes_info import hover as hover_at
 from fastapi_status.core.routes_info import inlay_hints
 from fastapi_status.core.text import split_lines
-from fastapi_status.files import ReadError, decode, discover, mentions_framework
+from fastapi_status.core.project import ProjectIndex
+from fastapi_status.files import ReadError, decode, discover, mentions_framework, project_files, read_source
 from fastapi_status.fixes.cst import minimal_edit
 from fastapi_status.lsp.convert import SOURCE, Converter
 from fastapi_status.lsp.settings import ClientSettings, settings_for
@@ -63,6 +65,9 @@ class FastapiStatusServer(LanguageServer):
         self.workspace_published: set[str] = set()
         self.scan_task: asyncio.Task | None = None
         self.config_stamps: dict[Path, int | None] = {}
+        # The project index of each project folder (core/project.py), for the rules that follow
+        # a call into another module; open documents are read from the editor.
+        self.projects: dict[str, ProjectIndex] = {}
 
     # -- helpers -------------------------------------------------------------------------------
 
@@ -89,7 +94,32 @@ class FastapiStatusServer(LanguageServer):
         self.config_stamps = self.finder.stamps()
         if problem:
             self.log(f"Ignoring the configuration: {problem}", types.MessageType.Warning)
-        return settings
+        return self.with_project(settings, path)
+
+    def with_project(self, settings: Settings, path: Path | None) -> Settings:
+        """The settings with the project around the file (its index built on first use)."""
+        if settings.project_root is None or path is None:
+            return settings
+        index = self.projects.get(settings.project_root)
+        if index is None:
+            index = self.projects[settings.project_root] = ProjectIndex.of_files(
+                project_files(settings.project_root), self.read_module
+            )
+        return dataclasses.replace(settings, project=index.view(str(path)))
+
+    def read_module(self, path: str) -> str | None:
+        """A module's text: the editor's when it is open there, else the file's."""
+        uri = Path(path).as_uri()
+        if uri in self.workspace.text_documents:
+            return self.workspace.get_text_document(uri).source
+        return read_source(path)
+
+    def forget_module(self, uri: str) -> None:
+        """The module changed (in the editor or on disk): the project indexes read it again."""
+        if uri.startswith("file:"):
+            path = to_fs_path(uri)
+            for index in self.projects.values():
+                index.forget(path)
 
     def snapshot(self, uri: str) -> tuple[str, int | None, Settings] | None:
         """The document's text and version as they are now, with its settings (read on the
@@ -271,6 +301,7 @@ class FastapiStatusServer(LanguageServer):
             self.log(f"Skipping {path}: {exc}", types.MessageType.Warning)
             return None
         settings, problem = settings_for(path, self.client_settings, self.finder)
+        settings = self.with_project(settings, path)
         result = analyze(text, settings)
         self.log_rule_errors(str(path), result)
         state = DocState(None, text, result, settings)
@@ -405,9 +436,13 @@ def on_configuration(ls: FastapiStatusServer, params: types.DidChangeConfigurati
 def on_watched_files(ls: FastapiStatusServer, params: types.DidChangeWatchedFilesParams) -> None:
     if any(change.uri.endswith("pyproject.toml") for change in params.changes):
         ls.finder = ConfigFinder()
+        ls.projects.clear()
         ls.recheck_open_documents()
         return
+    if any(change.type != types.FileChangeType.Changed for change in params.changes if change.uri.endswith(".py")):
+        ls.projects.clear()  # (a module added or removed: the index's names change)
     for change in params.changes:
+        ls.forget_module(change.uri)
         if change.uri.endswith(".py") and change.uri not in ls.workspace.text_documents:
             ls.recheck_file_on_disk(change.uri)
 
@@ -418,6 +453,7 @@ def on_watched_files(ls: FastapiStatusServer, params: types.DidChangeWatchedFile
 @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
 def did_open(ls: FastapiStatusServer, params: types.DidOpenTextDocumentParams) -> None:
     uri = params.text_document.uri
+    ls.forget_module(uri)
     if ls.pull_diagnostics and uri in ls.workspace_published:
         # The client pulls this document's diagnostics now: drop the pushed copy of the scan.
         ls.workspace_published.discard(uri)
@@ -427,6 +463,7 @@ def did_open(ls: FastapiStatusServer, params: types.DidOpenTextDocumentParams) -
 
 @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
 def did_change(ls: FastapiStatusServer, params: types.DidChangeTextDocumentParams) -> None:
+    ls.forget_module(params.text_document.uri)
     ls.check_later(params.text_document.uri, ls.client_settings.debounce_ms / 1000)
 
 

@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 import ast
+import re
 from typing import Iterable
 
 from fastapi_status.core.callees import enclosing_function
 from fastapi_status.core.context import Context
 from fastapi_status.core.diagnostics import Diagnostic
 from fastapi_status.core.exception_handlers import ANYTHING, mapped_exceptions, may_catch
-from fastapi_status.core.inputs import body_values, root_name, text_values
+from fastapi_status.core.inputs import body_values, client_values, mentions, root_name, text_values
 from fastapi_status.core.messages import HEDGED, meaning_of, message_text, path_nouns, quoted, singular, subject
 from fastapi_status.core.model import FunctionNode, Route, last_name
 from fastapi_status.core.params import (
@@ -19,8 +20,10 @@ from fastapi_status.core.params import (
     request_parameter,
     text_parameters,
 )
+from fastapi_status.core.payloads import literal_text
+from fastapi_status.core.raises import Escape, callee, escapes, module_info
 from fastapi_status.core.statuses import describe
-from fastapi_status.core.text import words
+from fastapi_status.core.text import lazy_pattern, words
 from fastapi_status.fixes.raise_http import raise_instead_fix
 from fastapi_status.rules.base import Invalid, Rule
 
@@ -44,6 +47,15 @@ class ClientErrorRaisedAs500(Rule):
     - "permission denied", "only admins can …", "you are not allowed to …" → 403;
     - "already exists", "duplicate" → 409;
     - "rate limit exceeded" → 429; "file too large" → 413.
+
+    It also follows the calls such a function makes with what the client sent, into the
+    module's own functions and (with the project around it: `fastapi-status check` reads it)
+    into the project's other modules, classes' static and class methods included, three calls
+    deep: `init_ws_context(session)` whose `WebsocketSession.require` raises
+    `ValueError("Session not found")`. Down there a "not found" counts when what the call is
+    given names what is missing (`session`, "Session not found"); any other message ("Invalid
+    email address", "only admins can …") only when the called function itself raises it on a
+    condition that reads the parameter the client's value fills. The finding is on the call.
 
     Only where nothing decides otherwise: the `raise` is outside any `try` of the function
     that may catch it, and no module of the project registers an exception handler for that
@@ -124,6 +136,13 @@ class ClientErrorRaisedAs500(Rule):
         "@router.post('/azure/{endpoint:path}')\nasync def azure(endpoint: str):\n"
         "    for part in endpoint.split('/'):\n        base = CONFIG.get(part)\n        if base is None:\n"
         "            raise Exception(f'API base not found for {part}')\n",
+        # (From prefect) a helper's check of its own argument, which the handler fills with a
+        # constant; and a lookup the handler guards itself.
+        "from fastapi import APIRouter, HTTPException\nrouter = APIRouter()\n"
+        "def end_of_period(dt, period):\n    if period not in ('minute', 'hour'):\n"
+        "        raise ValueError(f'Invalid period: {period}')\n    return dt\n"
+        "@router.post('/task_runs/history')\ndef history(start: str):\n"
+        "    return {'end': end_of_period(start, 'minute')}\n",
         # Two statuses named: silent.
         "from fastapi import APIRouter\nrouter = APIRouter()\n"
         "@router.get('/docs/{doc_id}')\ndef read(doc_id: str):\n"
@@ -149,6 +168,23 @@ class ClientErrorRaisedAs500(Rule):
             "    if row is None:\n"
             "        raise ValueError(f'Organization not found for organization_id={data.organization_id}')\n"
             "    return row\n",
+        ),
+        # (From chainlit) a helper of the module raises it for the session the client named:
+        # reported at the call.
+        Invalid(
+            "from fastapi import APIRouter\nrouter = APIRouter()\nSESSIONS = {}\n"
+            "def require_session(sid):\n    if sid not in SESSIONS:\n"
+            "        raise ValueError('Session not found')\n    return SESSIONS[sid]\n"
+            "@router.post('/project/action')\nasync def call_action(payload: ActionRequest):\n"
+            "    session = require_session(payload.session_id)\n    return session.run(payload.action)\n",
+        ),
+        # (From phoenix) a validator called with the body's email.
+        Invalid(
+            "import re\nfrom fastapi import APIRouter\nrouter = APIRouter()\nEMAIL = re.compile(r'[^@]+@[^@]+')\n"
+            "def validate_email_format(email: str) -> None:\n    if EMAIL.match(email) is None:\n"
+            "        raise ValueError('Invalid email address')\n"
+            "@router.post('/users', status_code=201)\nasync def create_user(body: NewUser):\n"
+            "    email = body.email.strip().lower()\n    validate_email_format(email)\n    return {'email': email}\n",
         ),
         # A permission failure raised as PermissionError, in a dependency.
         Invalid(
@@ -194,6 +230,51 @@ class ClientErrorRaisedAs500(Rule):
                     title=f"Raise HTTPException({meaning.status}) instead (clients then receive {describe(meaning.status)})",
                 ),
             )
+        yield from self._through_calls(ctx, mapped)
+
+    def _through_calls(self, ctx: Context, mapped: frozenset[str]) -> Iterable[Diagnostic]:
+        """A call from a route or dependency, with what the client sent, into a function (of the
+        module or of the project) that raises such an exception for it."""
+        view = ctx.settings.project
+        module = module_info(ctx)
+        clients: dict[int, set[str]] = {}
+        tries: dict[int, list] = {}
+        said: set[tuple[int, str]] = set()
+        for call in ctx.nodes(ast.Call):
+            if not call.args and not call.keywords:
+                continue
+            function = enclosing_function(ctx, call)
+            if function is None or not _answers(ctx, function):
+                continue
+            if id(function) not in clients:
+                clients[id(function)] = _client_names(ctx, function)
+                tries[id(function)] = _tries(function)
+            client = clients[id(function)]
+            arguments = [*call.args, *(k.value for k in call.keywords)]
+            if not client or not any(mentions(a, client) for a in arguments):
+                continue
+            target = callee(view, module, call)
+            if target is None or target.function is function:
+                continue
+            for escape in escapes(view, target.module, target.function):
+                if escape.exception in mapped or _caught_at(tries[id(function)], call, escape.exception):
+                    continue
+                found = _client_error(escape, call, target, client)
+                if found is None:
+                    continue
+                status, what, text = found
+                key = (id(function), text)
+                if key in said:
+                    break
+                said.add(key)
+                yield ctx.diagnostic(
+                    self,
+                    call,
+                    f"`{_short(ctx.text(call.func))}(…)` raises {escape.exception}({quoted(text)}) (`{_where(escape)}`, "
+                    f"line {escape.raise_node.lineno}) for {what}, and nothing maps {escape.exception} to an answer: the "
+                    f"client receives 500 Internal Server Error; catch it and raise HTTPException({status})",
+                )
+                break
 
 
 def _answers(ctx: Context, function: FunctionNode) -> bool:
@@ -216,6 +297,96 @@ def _depended(ctx: Context) -> set[str]:
         for call in ctx.model.index.calls_named(DEPENDENCY_MARKERS)
         if call.args
     }
+
+
+# A message that reports the client's bad input ("Invalid email address", "… must be …").
+_BAD_INPUT = lazy_pattern(r"^(?:invalid|malformed)\b|\bis not (?:a )?valid\b", re.I)
+
+
+def _client_error(escape: Escape, call: ast.Call, target, client: set[str]) -> tuple[int, str, str] | None:
+    """(status, what it reports, message) when the escaping exception reports the client's
+    error:
+
+    - "… not found", raised anywhere down the calls, when what the call is given identifies
+      what is missing (`init_context(session)` and "Session not found");
+    - another 4xx message ("only admins can …", "already exists"), or bad input ("Invalid
+      email address"), raised by the called function itself on a condition that reads a
+      parameter the call fills with what the client sent (`validate_email(email)` and `if not
+      EMAIL.match(email): raise ValueError(…)`). Deeper down, or on a condition the client's
+      value does not reach, it is the callee's own contract."""
+    text = _literal(escape.message)
+    if text is None or HEDGED.search(text):
+        return None
+    arguments = [*call.args, *(k.value for k in call.keywords)]
+    meaning = meaning_of(text)
+    if meaning is not None and meaning.status >= 500:
+        return None
+    if meaning is not None and meaning.status == 404:
+        noun = subject(text)
+        given = [a for a in arguments if mentions(a, client)]
+        if noun is None or not any(_identifies(singular(noun), a) for a in given):
+            return None
+        return 404, "what the client named", text
+    if escape.function is not target.function or not escape.reads & _client_parameters(call, target, client):
+        return None
+    if meaning is not None:
+        return meaning.status, "the client's request", text
+    if _BAD_INPUT.search(text):
+        return 400, "what the client sent", text
+    return None
+
+
+def _client_parameters(call: ast.Call, target, client: set[str]) -> set[str]:
+    """The callee's parameters that this call fills with what the client sent."""
+    function = target.function
+    positional = [a.arg for a in (*function.args.posonlyargs, *function.args.args)]
+    if target.class_name is not None and positional:
+        positional = positional[1:]  # (`cls` of a classmethod; a staticmethod has none: see callee)
+    found = set()
+    for name, arg in zip(positional, call.args):
+        if mentions(arg, client):
+            found.add(name)
+    for kw in call.keywords:
+        if kw.arg and mentions(kw.value, client):
+            found.add(kw.arg)
+    return found
+
+
+def _where(escape: Escape) -> str:
+    """`chainlit.session.WebsocketSession.require`."""
+    owner = next((c.name for c in escape.module.classes.values() if escape.function in c.body), None)
+    return ".".join(p for p in (escape.module.name, owner, escape.function.name) if p)
+
+
+def _literal(expr: ast.expr | None) -> str | None:
+    if isinstance(expr, (ast.Constant, ast.JoinedStr)):
+        return literal_text(expr)
+    return None
+
+
+def _client_names(ctx: Context, function: FunctionNode) -> set[str]:
+    routes = ctx.model.routes_of(function)
+    path = routes[0].path if routes else None
+    seeds = {a.arg for a in input_parameters(function, path)} | (path_parameters(path) & {a.arg for a, _ in parameters(function)})
+    request = request_parameter(function)
+    return client_values(function, seeds | body_values(function, request))
+
+
+def _tries(function: FunctionNode) -> list:
+    return [
+        (t.body[0].lineno, t.body[-1].end_lineno or t.body[-1].lineno, t.handlers)
+        for t in ast.walk(function)
+        if isinstance(t, _TRIES) and t.body and t.handlers
+    ]
+
+
+def _caught_at(tries: list, node: ast.AST, raised: str) -> bool:
+    line = node.lineno  # type: ignore[attr-defined]
+    return any(a <= line <= b and any(may_catch(h, raised) for h in handlers) for a, b, handlers in tries)
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 def _bound(ctx: Context, name: str) -> bool:

@@ -7,11 +7,24 @@ from typing import Iterable
 from fastapi_status.core.callees import answers_requests, enclosing_function
 from fastapi_status.core.context import Context
 from fastapi_status.core.diagnostics import Applicability, Diagnostic, Fix
+from fastapi_status.core.exception_handlers import may_catch
 from fastapi_status.core.flow import conditions_at
 from fastapi_status.core.inputs import root_name
-from fastapi_status.core.messages import HEDGED, Meaning, meaning_of, message_text, names_the_request, quoted
+from fastapi_status.core.messages import (
+    HEDGED,
+    Meaning,
+    meaning_of,
+    message_text,
+    names_the_request,
+    path_nouns,
+    quoted,
+    singular,
+    subject,
+)
 from fastapi_status.core.model import kwarg
 from fastapi_status.core.params import DEPENDENCY_MARKERS, markers_of, parameters
+from fastapi_status.core.payloads import literal_text
+from fastapi_status.core.raises import TRIES, callee, escapes, module_info
 from fastapi_status.core.status_sites import exception_status_expr, status_sites
 from fastapi_status.core.statuses import describe
 from fastapi_status.core.text import lazy_pattern, words
@@ -52,6 +65,12 @@ class StatusContradictsMessage(Rule):
       resource or a role (`session.user_id != current_user.id`, `user.role != "admin"`) → 403:
       a refusal, not a missing login. A comparison of credentials (`user.api_key != key`,
       `payload["exp"]`) is left alone: 401 is right there.
+
+    - `except ValueError as e: raise HTTPException(400, detail=str(e))`, when the `try` calls a
+      function (of the module, or of the project) that raises that exception with a message
+      naming another status ("File size too large", "Dataset does not exist" under
+      `/datasets/{id}`): the client gets the written status for it. No fix: the other
+      messages of the same `except` may well be 400s.
 
     The message may be a string, an f-string, `"…".format(…)`, a string constant of the
     module or of one of its classes (`Errors.NOT_FOUND`), or the `"error"`/`"message"` of a
@@ -147,6 +166,17 @@ class StatusContradictsMessage(Rule):
         "If you have a license please set `LITELLM_LICENSE` in your env.')\n"
         "@router.post('/speech/{path:path}')\ndef speech(path: str):\n"
         "    raise HTTPException(400, detail=f'Unsupported path: {path}; set AZURE_SPEECH_REGION in the proxy environment.')\n",
+        # (From phoenix and chainlit) what is missing is a column of the upload, not what the URL
+        # names; and an inner `try` swallows the helper's error before the outer `except`.
+        "from fastapi import APIRouter, HTTPException\nrouter = APIRouter()\n"
+        "def check_keys(keys, headers):\n    for k in keys:\n        if k not in headers:\n"
+        "            raise ValueError(f'split_key {k!r} not found in column headers')\n"
+        "def require(sid):\n    raise ValueError('Session not found')\n"
+        "@router.post('/datasets/upload')\nasync def upload(keys: list, headers: list):\n    try:\n"
+        "        check_keys(keys, headers)\n    except ValueError as e:\n        raise HTTPException(422, detail=str(e))\n"
+        "@router.put('/feedback')\nasync def feedback(sid: str):\n    try:\n        try:\n            require(sid)\n"
+        "        except Exception as err:\n            log(err)\n    except Exception as e:\n"
+        "        raise HTTPException(detail=str(e), status_code=500) from e\n",
         # A message the module does not define (an imported error code): unknown, silent.
         "from fastapi import HTTPException\nfrom .errors import ErrorCode\ndef check():\n"
         "    raise HTTPException(400, detail=ErrorCode.LOGIN_BAD_CREDENTIALS)\n",
@@ -192,6 +222,15 @@ class StatusContradictsMessage(Rule):
             fixed="from fastapi import APIRouter, HTTPException\nrouter = APIRouter()\n"
             "@router.post('/bedrock/{endpoint:path}')\ndef bedrock(endpoint: str):\n"
             "    raise HTTPException(status_code=500, detail='AWS region not found. Set AWS_REGION_NAME in the proxy environment.')\n",
+        ),
+        # (From chainlit) a validator's "too large", answered 400 through `str(e)`.
+        Invalid(
+            "from fastapi import APIRouter, HTTPException, UploadFile\nrouter = APIRouter()\n"
+            "def validate_file_size(file):\n    if file.size > 10_000_000:\n"
+            "        raise ValueError('File size too large')\n"
+            "@router.post('/project/file')\nasync def upload_file(file: UploadFile):\n    try:\n"
+            "        validate_file_size(file)\n    except ValueError as e:\n"
+            "        raise HTTPException(status_code=400, detail=str(e))\n    return {'ok': True}\n",
         ),
         # (From chainlit) an authenticated user who is not the session's: 403.
         Invalid(
@@ -255,6 +294,18 @@ class StatusContradictsMessage(Rule):
                         f"401 Unauthorized for a caller who is authenticated ({refused}): 401 tells the client to "
                         "log in again; the client should receive 403 Forbidden",
                         [_status_fix(ctx, site.expr, 403)],
+                    )
+                continue
+            if found is None and status is not None:
+                carried = _carried_message(ctx, call, message, status)
+                if carried is not None:
+                    text, meaning, escape = carried
+                    yield ctx.diagnostic(
+                        self,
+                        site.expr,
+                        f"`{ctx.text(message)}` carries {escape.exception}({quoted(text)}) raised in "
+                        f"`{escape.function.name}` (line {escape.raise_node.lineno}), which says {meaning.what}, but "
+                        f"the status is {describe(status)}: the client should receive {describe(meaning.status)} for it",
                     )
                 continue
             if status is None or found is None:
@@ -373,6 +424,70 @@ def _secret(side: ast.expr, is_caller: bool) -> bool:
     if isinstance(node, ast.Name) and not is_caller:
         names.append(node.id)
     return any(set(words(n)) & _SECRET_WORDS for n in names)
+
+
+def _carried_message(ctx: Context, call: ast.Call, message: ast.expr | None, status: int):
+    """`except ValueError as e: raise HTTPException(400, detail=str(e))`: the messages the
+    caught exception can carry are those of the exceptions of that class the `try` can raise
+    (raised in the functions it calls, of the module or the project). The first whose message
+    names a status the written one contradicts: (message, meaning, where it is raised)."""
+    name = _exception_text(message)
+    if name is None:
+        return None
+    function = enclosing_function(ctx, call)
+    if function is None or not answers_requests(ctx, function):
+        return None
+    for node in ast.walk(function):
+        if not isinstance(node, TRIES):
+            continue
+        handler = next(
+            (h for h in node.handlers if h.name == name and h.body and h.body[0].lineno <= call.lineno <= (h.end_lineno or 0)),
+            None,
+        )
+        if handler is None:
+            continue
+        module = module_info(ctx)
+        inner_tries = [t for stmt in node.body for t in ast.walk(stmt) if isinstance(t, TRIES) and t.body]
+        routes = ctx.model.routes_of(function)
+        for inner in (n for stmt in node.body for n in ast.walk(stmt)):
+            if not isinstance(inner, ast.Call):
+                continue
+            target = callee(ctx.settings.project, module, inner)
+            if target is None:
+                continue
+            for escape in escapes(ctx.settings.project, target.module, target.function):
+                text = literal_text(escape.message) if isinstance(escape.message, (ast.Constant, ast.JoinedStr)) else None
+                if text is None or not may_catch(handler, escape.exception) or _caught_inside(inner_tries, inner, escape):
+                    continue
+                meaning = meaning_of(text)
+                if meaning is None or meaning.status >= 500 or status not in meaning.contradicted_by:
+                    continue
+                noun = subject(text)
+                if meaning.status == 404 and not (noun and any(singular(noun) in path_nouns(r.path) for r in routes)):
+                    continue  # (what is missing must be what the URL names: not a column of an upload)
+                return text, meaning, escape
+        return None
+    return None
+
+
+def _caught_inside(tries: list, call: ast.Call, escape) -> bool:
+    """A `try` inside the outer one, around the call, catches the exception first."""
+    return any(
+        t.body[0].lineno <= call.lineno <= (t.body[-1].end_lineno or t.body[-1].lineno)
+        and any(may_catch(h, escape.exception) for h in t.handlers)
+        for t in tries
+    )
+
+
+def _exception_text(message: ast.expr | None) -> str | None:
+    """`e` for `str(e)` or `f"{e}"`."""
+    if isinstance(message, ast.Call) and isinstance(message.func, ast.Name) and message.func.id == "str":
+        arg = message.args[0] if len(message.args) == 1 else None
+        return arg.id if isinstance(arg, ast.Name) else None
+    if isinstance(message, ast.JoinedStr) and len(message.values) == 1 and isinstance(message.values[0], ast.FormattedValue):
+        value = message.values[0].value
+        return value.id if isinstance(value, ast.Name) else None
+    return None
 
 
 def _status_fix(ctx: Context, expr: ast.expr, code: int) -> Fix:
