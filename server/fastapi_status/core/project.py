@@ -128,9 +128,11 @@ class ProjectIndex:
 
     # -- resolving calls --------------------------------------------------------------------
 
-    def resolve(self, caller: str | None, imports: ImportMap, func: ast.expr, reads: set[str] | None = None) -> Target | None:
-        """The project function a call's callee names, through the caller's imports."""
-        qualname = imports.qualname(func)
+    def _split(
+        self, caller: str | None, imports: ImportMap, expr: ast.expr, reads: set[str] | None
+    ) -> tuple[ModuleInfo, list[str]] | None:
+        """The project module an expression's name starts in, and the rest of the name."""
+        qualname = imports.qualname(expr)
         if qualname is None:
             return None
         qualname = absolute(qualname, caller, caller_is_package=self._is_package(caller))
@@ -140,12 +142,28 @@ class ProjectIndex:
         # The longest prefix that is a module of the project; the rest is `f` or `Class.method`.
         for cut in range(len(parts) - 1, 0, -1):
             name = ".".join(parts[:cut])
-            if name not in self.modules:
-                continue
-            rest = parts[cut:]
-            info = self.module(name, reads)
-            if info is None:
-                return None
+            if name in self.modules:
+                info = self.module(name, reads)
+                return (info, parts[cut:]) if info is not None else None
+        return None
+
+    def resolve_class(
+        self, caller: str | None, imports: ImportMap, expr: ast.expr, reads: set[str] | None = None
+    ) -> tuple[ModuleInfo, ast.ClassDef] | None:
+        """The project class a name refers to (`ElementRequest` after `from app.types import
+        ElementRequest`)."""
+        found = self._split(caller, imports, expr, reads)
+        if found is None or len(found[1]) != 1:
+            return None
+        info, (name,) = found
+        cls = info.classes.get(name)
+        return (info, cls) if cls is not None else None
+
+    def resolve(self, caller: str | None, imports: ImportMap, func: ast.expr, reads: set[str] | None = None) -> Target | None:
+        """The project function a call's callee names, through the caller's imports."""
+        found = self._split(caller, imports, func, reads)
+        if found is not None:
+            info, rest = found
             if len(rest) == 1:
                 function = info.functions.get(rest[0])
                 if function is None:
@@ -154,7 +172,6 @@ class ProjectIndex:
             if len(rest) == 2:
                 method = info.method(rest[0], rest[1])
                 return Target(info, method, rest[0]) if method is not None else None
-            return None
         return None
 
     def _reexported(self, info: ModuleInfo, name: str, reads: set[str] | None) -> Target | None:

@@ -121,6 +121,20 @@ def names_an_action(path: str | None) -> bool:
     return False
 
 
+def _uploaded_object(ctx: Context, route: Route) -> list[str] | None:
+    """`upload_file` creates a file when the module also serves it back: `GET <path>/{id}`
+    (an upload is otherwise an action: the file is processed, not kept)."""
+    name_words = [w for w in words(route.handler.name) if w not in PREFIX_WORDS]
+    if len(name_words) < 2 or name_words[0] != "upload":
+        return None
+    base = (route.path or "").rstrip("/")
+    served = any(
+        other.path is not None and other.path.startswith(base + "/{") and "GET" in other.methods
+        for other in ctx.model.routes
+    )
+    return name_words[1:] if served else None
+
+
 def has_item_route(ctx: Context, route: Route) -> bool:
     """The module also routes `<path>/{param}`: what the POST creates gets a URL of its own."""
     base = (route.path or "").rstrip("/")
@@ -173,6 +187,8 @@ def creates_resource(ctx: Context, route: Route) -> bool:
     (not an action or an RPC verb), something new comes in (a body, a query) or gets a URL of its own
     (an item route under the path), and nothing says it forwards, queues or upserts."""
     obj = create_object(route.handler.name)
+    if obj is None:
+        obj = _uploaded_object(ctx, route)
     if obj is None or names_an_action(route.path) or rpc_style(ctx, route):
         return False
     handler = route.handler
@@ -205,7 +221,8 @@ class CreateWithout201(Rule):
       another route of the module has a verb of its own) and answer 200 to every call by
       design;
     - **actions** are not resources: login, token, search, query, validate, verify, publish,
-      send, upload, chat completions, embeddings (in the name or the path), and webhook receivers;
+      send, upload, chat completions, embeddings (in the name or the path), and webhook receivers
+      (an `upload_file` whose file the module serves back at `GET <path>/{id}` creates it, though);
     - **upserts** (`create_or_update`, `upsert`, `get_or_create`) cannot promise 201;
     - **queued work** (the handler returns nothing, or says "queued"/"accepted"): the honest
       status there is 202, not 201;
@@ -254,6 +271,9 @@ class CreateWithout201(Rule):
     fix_summary = "Add `status_code=201` (unsafe)"
 
     VALID = [
+        # An upload nothing serves back is an action (the file is processed, not kept).
+        "from fastapi import APIRouter, UploadFile\nrouter = APIRouter()\n"
+        "@router.post('/transcriptions')\nasync def upload_audio(file: UploadFile):\n    return {'text': transcribe(file)}\n",
         # Declares its status.
         "from fastapi import APIRouter\nrouter = APIRouter()\n"
         "@router.post('/items', status_code=201)\ndef create_item(item: dict):\n    return item\n",
@@ -385,6 +405,17 @@ class CreateWithout201(Rule):
             fixed="from fastapi import FastAPI\napp = FastAPI()\n"
             "def new_project(project: dict):\n    return project\n"
             "app.add_api_route('/projects', new_project, methods=['POST'], status_code=201)\n",
+        ),
+        # (From chainlit) an upload the module serves back at `GET <path>/{id}` creates it.
+        Invalid(
+            "from fastapi import APIRouter, UploadFile\nfrom fastapi.responses import JSONResponse\nrouter = APIRouter()\n"
+            "@router.post('/project/file')\nasync def upload_file(session_id: str, file: UploadFile):\n"
+            "    stored = await store(session_id, file)\n    return JSONResponse(content=stored)\n"
+            "@router.get('/project/file/{file_id}')\nasync def get_file(file_id: str):\n    return load(file_id)\n",
+            fixed="from fastapi import APIRouter, UploadFile\nfrom fastapi.responses import JSONResponse\nrouter = APIRouter()\n"
+            "@router.post('/project/file')\nasync def upload_file(session_id: str, file: UploadFile):\n"
+            "    stored = await store(session_id, file)\n    return JSONResponse(content=stored, status_code=201)\n"
+            "@router.get('/project/file/{file_id}')\nasync def get_file(file_id: str):\n    return load(file_id)\n",
         ),
         # Its own JSONResponse, built without a status: 200 all the same.
         Invalid(

@@ -70,6 +70,10 @@ class BadInputAnswers500(Rule):
     - the request body parsed by hand: `await request.json()` (a body that is not JSON raises),
       and a model built from it (`Update(**raw)`, `Update.model_validate(raw)`): a field of the
       wrong type raises `ValidationError` inside the handler, where FastAPI does not answer 422;
+    - a key read from a body field the model declares a plain `dict` (`element: Dict`), as
+      `payload.element["type"]` or through a local bound to it: FastAPI accepts any object
+      there, and one without the key raises KeyError (the model may be in another module of
+      the project);
     - an `assert` on what the client sent (`assert file.filename`): a failed check raises
       `AssertionError`, and `python -O` skips it altogether.
 
@@ -143,6 +147,12 @@ class BadInputAnswers500(Rule):
         "from fastapi import APIRouter, Request\nrouter = APIRouter()\n"
         "@router.post('/evaluations')\nasync def upsert(request: Request, body: dict):\n"
         "    payload = await request.json()\n    return payload\n",
+        # A typed field, or a key tested first.
+        "from typing import Dict\nfrom fastapi import APIRouter\nfrom pydantic import BaseModel\nrouter = APIRouter()\n"
+        "class Req(BaseModel):\n    element: Dict[str, int]\n    extra: Dict\n"
+        "@router.put('/x')\nasync def put(payload: Req):\n"
+        "    if 'type' not in payload.extra:\n        return {}\n"
+        "    return {'n': payload.element['count'], 't': payload.extra['type']}\n",
         # What a lookup returns is the server's data, not the client's text.
         "from fastapi import APIRouter\nrouter = APIRouter()\n"
         "@router.get('/counters/{key}')\ndef counter(key: str):\n"
@@ -200,6 +210,14 @@ class BadInputAnswers500(Rule):
             "    raw = await request.json()\n    data = OrganizationUpdate(**normalise(raw))\n    return data\n",
             count=2,
         ),
+        # (From chainlit) a key read from a body field the model leaves free-form (`Dict`).
+        Invalid(
+            "from typing import Dict, cast\nfrom fastapi import APIRouter\nfrom pydantic import BaseModel\n"
+            "router = APIRouter()\nclass ElementRequest(BaseModel):\n    element: Dict\n    sessionId: str\n"
+            "@router.put('/project/element')\nasync def update_element(payload: ElementRequest):\n"
+            "    element_dict = cast(ElementDict, payload.element)\n    if element_dict['type'] != 'custom':\n"
+            "        return {'success': False}\n    return {'id': element_dict.get('id')}\n",
+        ),
         # A module dict indexed with the path parameter, and an Enum of the module.
         Invalid(
             "import enum\nfrom fastapi import APIRouter\nrouter = APIRouter()\n"
@@ -239,8 +257,10 @@ def _findings(ctx: Context, route: Route, handled: set[str]) -> Iterator[Found]:
     if not inputs and request is None:
         return
     body = body_values(handler, request)
+    free = _free_form_fields(ctx, handler, route)
     module_dicts = ctx.memo("fst207.module-dicts", lambda: _module_dicts(ctx))
-    for node in _candidates(ctx, handler, text, inputs, request, body):
+    tested = _tested_containers(ctx, handler, with_get=False) if free else set()
+    for node in _candidates(ctx, handler, text, inputs, request, body, free):
         if isinstance(node, ast.Call):
             name = _conversion(ctx, node)
             if name and node.args and carries_text(node.args[0], text) and RAISES.get(name, "ValueError") not in handled:
@@ -315,6 +335,18 @@ def _findings(ctx: Context, route: Route, handled: set[str]) -> Iterator[Found]:
                 f"`{shown}` raises KeyError for a key the client names that is not there: the client receives "
                 "500 Internal Server Error; test the key first and answer 404",
             )
+        elif (
+            isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load) and "KeyError" not in handled
+            and _free_form_key(node, free) and ctx.text(node.value) not in tested
+        ):
+            field = free[_free_form_key(node, free)]
+            yield Found(
+                node,
+                f"`{_short(ctx.text(node))}` raises KeyError when the client's `{field}` has no "
+                f"{ctx.text(node.slice)}: the body's model declares `{field}` a plain dict, so FastAPI accepts any "
+                "object there and the client receives 500 Internal Server Error; give it a model (or a TypedDict) "
+                "so FastAPI answers 422",
+            )
         elif isinstance(node, ast.Assert) and "AssertionError" not in handled and _checks_input(node.test, inputs):
             test = ctx.text(node.test)
             test = test if len(test) <= 40 else test[:37] + "…"
@@ -345,7 +377,8 @@ _NOT_MODELS = {"JSONResponse", "Response", "ORJSONResponse", "HTMLResponse", "Pl
 
 
 def _candidates(
-    ctx: Context, handler: FunctionNode, text: set[str], inputs: set[str], request: str | None, body: set[str]
+    ctx: Context, handler: FunctionNode, text: set[str], inputs: set[str], request: str | None, body: set[str],
+    free: dict[str, str],
 ) -> list[ast.AST]:
     """The calls, subscripts and asserts of the handler that may take the client's input, outside
     any `try` body whose handlers decide what the client gets (a `try … finally` decides nothing),
@@ -364,10 +397,12 @@ def _candidates(
             or (body and _validates(call, body))
         ):
             found.append(call)
-    if text:
+    if text or free:
         found += [
             s for s in index.of_statement(position, ast.Subscript)
-            if first <= s.lineno <= last and s.slice.__class__ is not ast.Constant and carries_text(s.slice, text)
+            if first <= s.lineno <= last and (
+                (s.slice.__class__ is not ast.Constant and carries_text(s.slice, text)) or _free_form_key(s, free)
+            )
         ]
     if inputs:
         found += [a for a in index.of_statement(position, ast.Assert) if first <= a.lineno <= last]
@@ -439,20 +474,92 @@ def _validated_text(handler: FunctionNode) -> set[str]:
     }
 
 
+_FREE_FORM = {"Dict", "dict", "Mapping", "Any", "Json"}
+
+
+def _free_form_fields(ctx: Context, handler: FunctionNode, route: Route) -> dict[str, str]:
+    """Names in the handler that hold a free-form object of the body: a field of the body's
+    model declared a plain `dict` (`element: Dict`), as `payload.element` or a local bound to it
+    (`d = cast(ElementDict, payload.element)`). Name (or `payload.element`) -> the field."""
+    found: dict[str, str] = {}
+    for arg in body_parameters(handler, route.path):
+        cls = _model_class(ctx, arg.annotation)
+        if cls is None:
+            continue
+        for stmt in cls.body:
+            if (
+                isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.value is None
+                and _plain_dict(stmt.annotation)
+            ):
+                found[f"{arg.arg}.{stmt.target.id}"] = stmt.target.id
+    if not found:
+        return found
+    for node in ast.walk(handler):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            value = node.value
+            if isinstance(value, ast.Call) and last_name(value.func) == "cast" and len(value.args) == 2:
+                value = value.args[1]
+            key = ctx.text(value) if isinstance(value, ast.Attribute) else None
+            if key in found:
+                found[node.targets[0].id] = found[key]
+    return found
+
+
+def _model_class(ctx: Context, annotation: ast.expr | None) -> ast.ClassDef | None:
+    """The body model's class, in this module or (with the project) another of the project."""
+    if not isinstance(annotation, (ast.Name, ast.Attribute)):
+        return None
+    if isinstance(annotation, ast.Name) and annotation.id in ctx.model.classes:
+        return ctx.model.classes[annotation.id]
+    view = ctx.settings.project
+    if view is None:
+        return None
+    found = view.index.resolve_class(view.name, ctx.model.imports, annotation, view.reads)
+    return found[1] if found else None
+
+
+def _plain_dict(annotation: ast.expr) -> bool:
+    """`Dict`, `dict`, `Dict[str, Any]`, `dict[str, Any]`: any keys, any values."""
+    if isinstance(annotation, ast.Subscript):
+        if last_name(annotation.value) not in ("Dict", "dict"):
+            return False
+        items = annotation.slice.elts if isinstance(annotation.slice, ast.Tuple) else [annotation.slice]
+        return len(items) == 2 and last_name(items[1]) in ("Any", "object")
+    return last_name(annotation) in ("Dict", "dict")
+
+
+def _free_form_key(node: ast.Subscript, free: dict[str, str]) -> str | None:
+    """`d["type"]` (a constant key) on a free-form object of the body: the name it is on."""
+    if not free or not (isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str)):
+        return None
+    value = node.value
+    if isinstance(value, ast.Name) and value.id in free:
+        return value.id
+    if isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name):
+        key = f"{value.value.id}.{value.attr}"
+        return key if key in free else None
+    return None
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
 def _keyed(key: ast.expr) -> bool:
     """The key is text (a name, `"/" + name`, an f-string), not a slice or a number."""
     return not isinstance(key, (ast.Slice, ast.Tuple, ast.Constant))
 
 
-def _tested_containers(ctx: Context, handler: FunctionNode) -> set[str]:
-    """What the handler tests keys against (`key in things`, `things.get(key)`), as text."""
+def _tested_containers(ctx: Context, handler: FunctionNode, with_get: bool = True) -> set[str]:
+    """What the handler tests keys against (`key in things`, and with `with_get`
+    `things.get(key)`), as text."""
     found = set()
     for node in ast.walk(handler):
         if isinstance(node, ast.Compare):
             for op, right in zip(node.ops, node.comparators):
                 if isinstance(op, (ast.In, ast.NotIn)):
                     found.add(ctx.text(right))
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("get", "keys"):
+        elif with_get and isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("get", "keys"):
             found.add(ctx.text(node.func.value))
     return found
 
