@@ -129,7 +129,7 @@ def process_file(path: str, display: str, settings: Settings, mode: str, unsafe:
     if not mentions_framework(data):
         return report
     if settings.project_root is not None:
-        view = project_index(settings.project_root).view(path)
+        view = project_index(settings.project_root).view(os.path.abspath(path))
         settings = dataclasses.replace(settings, project=view)
     if mode == "check":
         result = analyze(text, settings)  # (pauses the cycle collector itself)
@@ -142,7 +142,7 @@ def process_file(path: str, display: str, settings: Settings, mode: str, unsafe:
     report.errors = errors + [f"rule {code} failed and was skipped:\n{tb}" for code, tb in result.errors]
     report.fixed = fixed
     if settings.project is not None:
-        report.reads = sorted(settings.project.reads - {os.path.normpath(path)})
+        report.reads = sorted(settings.project.reads - {os.path.abspath(path)})
     if fixed_text != text:
         report.old_text, report.new_text = text, fixed_text
         if mode == "fix":

@@ -94,7 +94,10 @@ class ProjectIndex:
         return cls(module_names(paths), read)
 
     def name_of(self, path: str | None) -> str | None:
-        return self._names.get(os.path.normpath(path)) if path else None
+        if not path:
+            return None
+        path = os.path.normpath(path)
+        return self._names.get(path) or self._names.get(os.path.realpath(path))
 
     def view(self, path: str | None) -> "ProjectView":
         return ProjectView(self, self.name_of(path), os.path.normpath(path) if path else None)
