@@ -2,7 +2,7 @@
 
 import logging
 
-from fastapi import APIRouter, HTTPException, status
+from fastapi import APIRouter, Depends, HTTPException, Request, status
 
 router = APIRouter(prefix="/accounts", tags=["accounts"])
 log = logging.getLogger(__name__)
@@ -50,3 +50,18 @@ async def update_account(email: str, changes: dict):
 
 def load_avatar(email: str) -> bytes:
     return USERS[email]["avatar"]
+
+
+def current_user(request: Request) -> dict:
+    user = USERS.get(request.headers.get("x-user", ""))
+    if user is None:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, detail="Not authenticated")
+    return user
+
+
+@router.delete("/{email}", status_code=204)
+async def delete_account(email: str, user: dict = Depends(current_user)):
+    if user["email"] != email:
+        # FST306: the caller is authenticated but not allowed: 401 tells it to log in again
+        raise HTTPException(status_code=status.HTTP_401_UNAUTHORIZED)
+    USERS.pop(email, None)

@@ -1,11 +1,17 @@
 """Orders: a form flow with redirects and explicit responses."""
 
+import logging
+
 from fastapi import APIRouter, HTTPException, Response, status
 from fastapi.responses import JSONResponse, RedirectResponse
+
+from .inventory import reserve
 
 router = APIRouter(prefix="/orders", tags=["orders"])
 
 ORDERS: dict[int, dict] = {}
+NUMBERS: dict[str, dict] = {}
+log = logging.getLogger(__name__)
 
 
 @router.post("/checkout")
@@ -57,3 +63,28 @@ async def invoice(order_id: int):
         raise_for_size = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
         return JSONResponse({"detail": "Invoice too large"}, status_code=raise_for_size)
     return {"order_id": order_id}
+
+
+@router.post("/{order_id}/reserve")
+async def reserve_stock(order_id: int, item_id: int, quantity: int = 1):
+    # FST209: `reserve` (shop/inventory.py) raises ValueError("Item … not found"): 500, not 404
+    left = reserve(item_id, quantity)
+    return {"order_id": order_id, "left": left}
+
+
+@router.get("/by-number/{number}")
+async def order_by_number(number: str):
+    return NUMBERS.get(number)  # FST202: an unknown number answers 200 OK and `null`
+
+
+@router.get("/{order_id}/tracking")
+async def tracking(order_id: int):
+    try:
+        return await carrier_events(order_id)
+    except Exception:  # FST203: the carrier's failure answers 200 OK and `[]`
+        log.exception("tracking failed")
+    return []
+
+
+async def carrier_events(order_id: int) -> list[dict]:
+    return ORDERS[order_id]["events"]

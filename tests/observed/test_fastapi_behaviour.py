@@ -162,6 +162,24 @@ def test_fst303_deprecated_names_warn():
             "    response.status_code = 202\n    return JSONResponse({'queued': id})\n",
             200,
         ),
+        (
+            "FST203",  # the failure swallowed, then an empty success after the except
+            "@app.get('/items/{id}')\ndef read(id: int):\n    try:\n        return {'id': id, 'v': 1 / 0}\n"
+            "    except Exception:\n        print('failed')\n    return []\n",
+            200,
+        ),
+        (
+            "FST202",  # a lookup returned as it is
+            "ITEMS = {}\n@app.get('/items/{id}')\ndef read(id: int):\n    return ITEMS.get(id)\n"
+            "@app.delete('/items/{id}')\ndef delete(id: int):\n    if id not in ITEMS:\n        raise HTTPException(404)\n",
+            200,
+        ),
+        (
+            "FST201",  # a model built with success=False and a client's failure
+            "from pydantic import BaseModel\nclass Result(BaseModel):\n    success: bool\n    message: str = ''\n"
+            "@app.get('/items/{id}')\ndef read(id: int):\n    return Result(success=False, message='Item not found')\n",
+            200,
+        ),
         ("FST302", "@app.get('/items/{id}')\ndef read(id: int):\n    raise HTTPException(200, detail='done')\n", 200),
         ("FST304", "@app.get('/items/{id}')\ndef read(id: int):\n    raise HTTPException(status_code='400')\n", 500),
     ],

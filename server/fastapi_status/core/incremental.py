@@ -381,7 +381,11 @@ def _module_facts(part: dict, model: ModuleModel) -> tuple:
         for c in part.get(ast.Call, ())
         if last_name(c.func) in ("Depends", "Security")
     ]
-    return apps, statuses, paths, handlers, depended
+    # Whether it writes a 404 (FST202 reads whether the module answers 404 anywhere).
+    answers_404 = any(isinstance(n.value, int) and n.value == 404 for n in part.get(ast.Constant, ())) or any(
+        "404" in a.attr or a.attr == "NOT_FOUND" for a in part.get(ast.Attribute, ())
+    )
+    return apps, statuses, paths, handlers, depended, answers_404
 
 
 def _bound(part: dict) -> tuple:

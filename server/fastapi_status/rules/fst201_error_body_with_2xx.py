@@ -5,10 +5,12 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
+from fastapi_status.core.callees import called_function
 from fastapi_status.core.context import Context
 from fastapi_status.core.diagnostics import Diagnostic
 from fastapi_status.core.flow import ReturnSite
-from fastapi_status.core.model import Route
+from fastapi_status.core.messages import meaning_of
+from fastapi_status.core.model import Route, last_name
 from fastapi_status.core.payloads import (
     ACKNOWLEDGE_WORDS,
     JSON_RESPONSES,
@@ -24,7 +26,7 @@ from fastapi_status.core.payloads import (
 )
 from fastapi_status.core.status_sites import module_answers_422
 from fastapi_status.core.statuses import describe
-from fastapi_status.core.text import words
+from fastapi_status.core.text import lazy_pattern, words
 from fastapi_status.fixes.raise_http import raise_instead_fix
 from fastapi_status.rules.base import Invalid, Rule
 
@@ -90,7 +92,15 @@ class ErrorBodyWith2xx(Rule):
     `ORJSONResponse` or `UJSONResponse` built without `status_code=`) that has a non-empty
     `"error"`/`"errors"` literal, `"ok": False` or `"success": False`, `"status": "error"` (in a
     payload that carries only its outcome), or a `"detail"`/`"message"` whose text reads as a
-    failure ("not found", "invalid", "unauthorized", "already exists"…).
+    failure ("not found", "invalid", "unauthorized", "already exists"…). Also:
+
+    - such a dict built by a function of the module that the route returns
+      (`return error_response("Item not found")` with `def error_response(message, code=None):
+      return {"error": message, "code": code}`), read with what the call passes;
+    - a model built with keywords (`PaymentResult(success=False, message="Payment not
+      found")`), only when its message names the client's failure (a 4xx such as "not found"
+      or "not allowed", or "Invalid …", "Unknown …"): a bare `success=False` is the result of
+      many APIs, not an error.
 
     Left alone:
 
@@ -149,6 +159,11 @@ class ErrorBodyWith2xx(Rule):
     fix_summary = "Raise HTTPException with the inferred status (unsafe)"
 
     VALID = [
+        # A model's bare flag is the API's result; a helper whose error defaults to None.
+        "from fastapi import APIRouter\nrouter = APIRouter()\n"
+        "def respond(data=None, error=None):\n    return {'data': data, 'error': error}\n"
+        "@router.post('/sync')\ndef sync():\n    if not run():\n        return SyncResult(success=False)\n"
+        "    return respond(data={'synced': True})\n",
         "from fastapi import APIRouter\nrouter = APIRouter()\n"
         "@router.delete('/keys/{k}')\ndef delete_key(k: str):\n    return {'detail': 'API key deleted'}\n",
         # The status was set on that path.
@@ -229,6 +244,20 @@ class ErrorBodyWith2xx(Rule):
         "def load(i: int):\n    return {'error': 'Item not found'}\n",
     ]
     INVALID = [
+        # A model built with `success=False` and a message naming the client's failure.
+        Invalid(
+            "from fastapi import APIRouter\nrouter = APIRouter()\n"
+            "@router.get('/payments/{pid}')\ndef read_payment(pid: str):\n    payment = PAYMENTS.get(pid)\n"
+            "    if payment is None:\n        return PaymentResult(success=False, message='Payment not found')\n"
+            "    return PaymentResult(success=True, payment=payment)\n",
+        ),
+        # The error dict built by a helper of the module.
+        Invalid(
+            "from fastapi import APIRouter\nrouter = APIRouter()\n"
+            "def error_response(message, code=None):\n    return {'error': message, 'code': code}\n"
+            "@router.get('/items/{item_id}')\ndef read_item(item_id: int):\n    if item_id not in ITEMS:\n"
+            "        return error_response('Item not found')\n    return ITEMS[item_id]\n",
+        ),
         Invalid(
             "from fastapi import APIRouter\nrouter = APIRouter()\nDB = {}\n"
             "@router.get('/items/{item_id}')\ndef read_item(item_id: int):\n    item = DB.get(item_id)\n"
@@ -341,10 +370,15 @@ def error_returns(ctx: Context, route: Route) -> list[ErrorReturn]:
 def _error_returns(ctx: Context, route: Route) -> Iterable[ErrorReturn]:
     found = []
     for site, source in success_payloads(ctx, route, in_except=False):
-        if source.mapping is None:
-            continue
-        payload = error_payload(source.mapping)
-        if payload is not None:
+        mapping, built = source.mapping, False
+        if mapping is None:
+            mapping, built = _model_fields(ctx, source.body), True
+            if mapping is None:
+                mapping, built = _helper_payload(ctx, route, source.body), False
+            if mapping is None:
+                continue
+        payload = error_payload(mapping)
+        if payload is not None and (not built or _reports_client_failure(payload)):
             found.append((site, source, payload))
     # The costlier questions only for the few routes that return an error payload at all.
     if not found or acknowledges(route) or response_handed_off(route.handler, ctx.flow(route.handler).response_param):
@@ -356,6 +390,80 @@ def _error_returns(ctx: Context, route: Route) -> Iterable[ErrorReturn]:
         if reporting and not _fails_the_request(payload, code):
             continue
         yield ErrorReturn(site, source, payload, status, code)
+
+
+def _model_fields(ctx: Context, body: ast.expr | None) -> ast.Dict | None:
+    """`ErrorResponse(success=False, message="Payment not found")`: a class of the response
+    built with keywords only, read as the dict it serialises to."""
+    if not isinstance(body, ast.Call) or body.args or not body.keywords or any(k.arg is None for k in body.keywords):
+        return None
+    name = last_name(body.func) or ""
+    if not name[:1].isupper() or name.isupper() or ctx.model.response_class_of(body.func):
+        return None
+    if name.endswith(("Exception", "Error")) or ctx.model.is_http_exception(body.func):
+        return None  # (a returned exception is FST208's)
+    keys: list[ast.expr | None] = [ast.Constant(k.arg) for k in body.keywords]
+    return ast.Dict(keys=keys, values=[k.value for k in body.keywords])
+
+
+def _helper_payload(ctx: Context, route: Route, body: ast.expr | None) -> ast.Dict | None:
+    """`return error_response("Item not found")`, a function of the module that returns one dict
+    literal (`{"error": message}`): that dict, its parameters replaced by what the call passes
+    (or their defaults)."""
+    if not isinstance(body, ast.Call) or any(k.arg is None for k in body.keywords) or any(
+        isinstance(a, ast.Starred) for a in body.args
+    ):
+        return None
+    helper = called_function(ctx, body)
+    if helper is None or helper is route.handler:
+        return None
+    flow = ctx.flow(helper)
+    values = [site.value for site in flow.returns if site.node is not None]
+    if len(values) != 1 or len(flow.returns) != 1 or not isinstance(values[0], ast.Dict):
+        return None
+    bound = _bound_arguments(helper, body)
+    if bound is None:
+        return None
+
+    def substituted(value: ast.expr) -> ast.expr:
+        return bound.get(value.id, value) if isinstance(value, ast.Name) else value
+
+    mapping = values[0]
+    return ast.Dict(keys=list(mapping.keys), values=[substituted(v) for v in mapping.values])
+
+
+def _bound_arguments(function, call: ast.Call) -> dict[str, ast.expr] | None:
+    """Each parameter's argument in the call (or default); None when the call does not fit."""
+    params = [*function.args.posonlyargs, *function.args.args]
+    if len(call.args) > len(params) or function.args.vararg or function.args.kwarg:
+        return None
+    defaults = [None] * (len(params) - len(function.args.defaults)) + list(function.args.defaults)
+    bound: dict[str, ast.expr] = {}
+    for param, default in zip(params, defaults):
+        if default is not None:
+            bound[param.arg] = default
+    for param, default in zip(function.args.kwonlyargs, function.args.kw_defaults):
+        if default is not None:
+            bound[param.arg] = default
+    for param, arg in zip(params, call.args):
+        bound[param.arg] = arg
+    names = {p.arg for p in [*params, *function.args.kwonlyargs]}
+    for kw in call.keywords:
+        if kw.arg not in names:
+            return None
+        bound[kw.arg] = kw.value  # type: ignore[index]
+    return bound
+
+
+def _reports_client_failure(payload) -> bool:
+    """A model's `success=False` (or `error=…`) counts only with a message that names the
+    client's failure ("Payment not found", "Invalid provider"): many APIs answer every call
+    with such a flag, and a bare `False` is their result, not an error."""
+    meaning = meaning_of(payload.text) if payload.text else None
+    return (meaning is not None and 400 <= meaning.status < 500) or bool(_CLIENT_FAILURE.search(payload.text or ""))
+
+
+_CLIENT_FAILURE = lazy_pattern(r"^(?:invalid|unknown|unsupported|malformed)\b|\bis not (?:a )?valid\b", re.I)
 
 
 def _fails_the_request(payload, code: int) -> bool:

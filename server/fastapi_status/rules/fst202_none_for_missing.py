@@ -7,7 +7,9 @@ from fastapi_status.core.context import Context
 from fastapi_status.core.diagnostics import Diagnostic
 from fastapi_status.core.flow import ReturnSite
 from fastapi_status.core.model import FunctionNode, Route, last_name
+from fastapi_status.core.params import path_parameters
 from fastapi_status.core.payloads import JSON_RESPONSES, response_handed_off
+from fastapi_status.core.status_sites import status_sites
 from fastapi_status.core.statuses import body_allowed, describe
 from fastapi_status.core.text import parse_quietly, words
 from fastapi_status.core.values import Kind
@@ -32,7 +34,11 @@ class NoneForMissing(Rule):
     ## What it does
     Flags a route that returns `None` explicitly when the thing it looked up is missing
     (`if item is None: return None`, or `return None` after a search loop) while its other
-    paths return data.
+    paths return data; and a GET route that returns a lookup as it is (`return await
+    repo.get(item_id)`, `.first()`, `.scalar_one_or_none()`, `ITEMS.get(item_id)`, directly or
+    through a local it never tests) when its path ends with the parameter it looks up (it reads
+    one resource: `/items/{item_id}`, not `/users/{id}/items`) and the module answers 404 for
+    missing things elsewhere (its convention; without one, null may be the API's design).
 
     Left alone: routes whose contract includes null (a return annotation or `response_model`
     of `X | None`, `Optional[X]`, `Union[X, None]`, `Any`, or a type alias of one), routes whose
@@ -80,6 +86,13 @@ class NoneForMissing(Rule):
     fix_summary = "Raise HTTPException(404) (unsafe)"
 
     VALID = [
+        # No 404 anywhere in the module (null may be its convention); a lookup that raises
+        # itself; a collection; a contract that says null.
+        "from typing import Optional\nfrom fastapi import APIRouter\nrouter = APIRouter()\n"
+        "@router.get('/items/{item_id}')\nasync def read_item(item_id: int):\n    return await repo.get(item_id)\n"
+        "@router.get('/users/{user_id}')\nasync def read_user(user_id: int):\n    return await User.get_or_raise(user_id)\n"
+        "@router.get('/users/{user_id}/items')\nasync def items(user_id: int):\n    return await repo.first(user_id)\n"
+        "@router.get('/tags/{tag}')\nasync def tag(tag: str) -> Optional[dict]:\n    return TAGS.get(tag)\n",
         # The contract allows null.
         "from typing import Optional\nfrom fastapi import APIRouter\nrouter = APIRouter()\n"
         "@router.get('/users/{i}')\ndef read(i: int) -> Optional[dict]:\n    user = repo.get(i)\n"
@@ -134,6 +147,13 @@ class NoneForMissing(Rule):
         "    if avg is None:\n        return None\n    return {'avg': avg}\n",
     ]
     INVALID = [
+        # A lookup returned as it is, in a module that answers 404 for missing things.
+        Invalid(
+            "from fastapi import APIRouter, HTTPException\nrouter = APIRouter()\n"
+            "@router.get('/items/{item_id}')\nasync def read_item(item_id: int):\n    return await repo.get(item_id)\n"
+            "@router.delete('/items/{item_id}', status_code=204)\nasync def delete_item(item_id: int):\n"
+            "    if not await repo.delete(item_id):\n        raise HTTPException(404, 'Item not found')\n",
+        ),
         Invalid(
             "from fastapi import APIRouter\nrouter = APIRouter()\n"
             "@router.get('/users/{i}')\nasync def read_user(i: int):\n    db_user = await repo.get(i)\n"
@@ -238,6 +258,64 @@ class NoneForMissing(Rule):
                         ctx, site.node, 404, lambda text=text: string_literal(ctx, text), title="Raise HTTPException(404) instead"
                     ),
                 )
+            for site, lookup, param in _returned_lookups(ctx, route, flow):
+                if id(site.node) in seen:
+                    continue
+                seen.add(id(site.node))
+                shown = ctx.text(lookup)
+                shown = shown if len(shown) <= 50 else shown[:49] + "…"
+                yield ctx.diagnostic(
+                    self,
+                    site.node,
+                    f"route returns `{shown}` as it is: for an unknown `{param}` that is None, and the client "
+                    f"receives {describe(status)} with `null` (this module answers 404 Not Found for missing things "
+                    "elsewhere); test it and raise HTTPException(404)",
+                )
+
+
+# -- a lookup returned as it is ------------------------------------------------------------------
+
+# Lookups that answer None for a key they do not know.
+NONE_LOOKUPS = {"get", "first", "one_or_none", "scalar_one_or_none", "scalar", "find_one", "find_unique", "find_first",
+                "get_or_none", "fetchone", "first_or_none", "one_or_none_async"}
+
+
+def _returned_lookups(ctx: Context, route: Route, flow):
+    """`return await repo.get(item_id)` (or through a local no test reads) in a GET route whose
+    path ends with the looked-up parameter (`/items/{item_id}`: it reads one resource), in a
+    module that answers 404 for missing things elsewhere (its convention)."""
+    if "GET" not in route.methods or not route.path:
+        return
+    last = route.path.rstrip("/").rsplit("/", 1)[-1]
+    params = path_parameters(last)
+    if not params or not last.startswith("{"):
+        return
+    whole = ctx.unscoped() if ctx.scope is not None else ctx  # (the module's other routes)
+    if not ctx.memo("fst202.answers-404", lambda: any(ctx.model.status_of(s.expr) == 404 for s in status_sites(whole))):
+        return
+    tested = {
+        n.id
+        for node in ast.walk(route.handler)
+        if isinstance(node, (ast.If, ast.IfExp, ast.While, ast.Assert))
+        for n in ast.walk(node.test)
+        if isinstance(n, ast.Name)
+    }
+    for site in flow.returns:
+        if site.node is None or site.handler is not None or site.assignments:
+            continue
+        value = site.value
+        if isinstance(value, ast.Name):
+            values = flow.locals.get(value.id) or []
+            if value.id in tested or len(values) != 1:
+                continue
+            value = values[0]
+        if isinstance(value, ast.Await):
+            value = value.value
+        if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in NONE_LOOKUPS):
+            continue
+        used = {n.id for n in ast.walk(value) if isinstance(n, ast.Name)} & params
+        if used:
+            yield site, value, sorted(used)[0]
 
 
 # -- the route's contract -------------------------------------------------------------------------

@@ -29,6 +29,12 @@ class ExceptAnswersSuccess(Rule):
     exception's own text (`{"error": str(exc)}`, `{"detail": f"failed: {exc}"}`, `return str(exc)`)
     while the route's status is 2xx.
 
+    It also flags a broad `except` (bare, `Exception`) that only logs or passes after a `try`
+    that returns the route's answer, when the handler then answers an empty value (`return
+    []`, `{}`, `None`, or the end of the handler): the failure falls through to an empty
+    success. Not in a loop (retries), not for a narrow exception (a cache miss is an answer),
+    not when what follows is real data (a documented fallback).
+
     Graceful degradation is left alone: returning a fallback (an empty list, a default object,
     `False`, `None`, or the answer's data keys with fallback values next to an error note, as in
     `{"items": [], "error": str(exc)}`) is a deliberate answer, and so is a returned `Response`
@@ -78,6 +84,15 @@ class ExceptAnswersSuccess(Rule):
     fix_summary = "Raise HTTPException (500 or the inferred status) from the exception (unsafe)"
 
     VALID = [
+        # (From litellm) a documented fallback with data; a cache miss; a retry loop.
+        "from fastapi import APIRouter\nrouter = APIRouter()\n"
+        "@router.get('/policy/templates')\nasync def templates():\n    try:\n        r = await fetch()\n"
+        "        if r.ok:\n            return r.json()\n    except Exception as e:\n        log.debug(e)\n"
+        "    return load_local_backup()\n"
+        "@router.get('/cached/{k}')\nasync def cached(k: str):\n    try:\n        return CACHE[k]\n"
+        "    except KeyError:\n        pass\n    return None\n"
+        "@router.get('/retry')\nasync def retry():\n    for _ in range(3):\n        try:\n"
+        "            return await call()\n        except Exception:\n            pass\n    return {}\n",
         # Fallbacks.
         "from fastapi import APIRouter\nrouter = APIRouter()\n"
         "@router.get('/items')\ndef items():\n    try:\n        return load()\n    except Exception:\n        return []\n",
@@ -127,6 +142,13 @@ class ExceptAnswersSuccess(Rule):
         "def load_safely():\n    try:\n        return load()\n    except Exception as e:\n        return {'error': str(e)}\n",
     ]
     INVALID = [
+        # The failure swallowed, then an empty success after the `except`.
+        Invalid(
+            "import logging\nfrom fastapi import APIRouter\nrouter = APIRouter()\nlog = logging.getLogger()\n"
+            "@router.get('/orders')\nasync def list_orders(customer: str):\n    try:\n"
+            "        return await billing.orders(customer)\n    except Exception:\n"
+            "        log.exception('billing failed')\n    return []\n",
+        ),
         Invalid(
             "from fastapi import APIRouter\nrouter = APIRouter()\n"
             "@router.get('/reports/{i}')\nasync def report(i: int):\n    try:\n        return await build(i)\n"
@@ -225,6 +247,26 @@ class ExceptAnswersSuccess(Rule):
                     related=[(ctx.except_header(clause), "the exception handled here")],
                 )
 
+        yield from self._swallowed(ctx)
+
+    def _swallowed(self, ctx: Context) -> Iterable[Diagnostic]:
+        """`try: … return data` then `except Exception: log(…)` and, after it, `return []`: the
+        failure of the work the route answers with becomes an empty success."""
+        for route in ctx.routes:
+            status = route.effective_status
+            if status is None or not 200 <= status < 300 or reports_a_result(route) or acknowledges(route):
+                continue
+            for clause, fallback in _swallowing_clauses(route.handler):
+                shown = ctx.text(fallback.value) if fallback is not None and fallback.value is not None else "None"
+                yield ctx.diagnostic(
+                    self,
+                    ctx.except_header(clause),
+                    f"this `except` swallows the failure of the work the `try` answers with, and the route then "
+                    f"answers {describe(status)} with `{shown}`: the client reads the failure as an empty success; "
+                    "re-raise it (or raise HTTPException)",
+                    related=[(fallback, "the answer after the failure")] if fallback is not None else [],
+                )
+
     @staticmethod
     def _error_message(source, name: str | None):
         """(the message expression or None, its readable text), or (False, "") when the
@@ -258,3 +300,67 @@ def _catches_only_http_exception(ctx: Context, clause: ast.ExceptHandler) -> boo
     return all(ctx.model.is_http_exception(t) for t in types)
 
 
+_BROAD = {"Exception", "BaseException"}
+_LOOPS = (ast.For, ast.AsyncFor, ast.While)
+
+
+def _swallowing_clauses(handler) -> list[tuple[ast.ExceptHandler, ast.Return | None]]:
+    """Broad `except` clauses that only log (or pass) after a `try` that returns the route's
+    answer, followed by a `return` of an empty value (or the end of the handler): not in a
+    loop (retries), not for a narrow exception (a cache miss is an answer)."""
+    found = []
+    for block, in_loop in _blocks(handler.body, False):
+        for i, stmt in enumerate(block):
+            if not isinstance(stmt, ast.Try) or in_loop or not _returns(stmt.body):
+                continue
+            after = block[i + 1] if i + 1 < len(block) else None
+            if after is None and block is not handler.body:
+                continue
+            if after is not None and not (isinstance(after, ast.Return) and _empty(after.value)):
+                continue
+            for clause in stmt.handlers:
+                if _broad(clause) and all(_only_logs(s) for s in clause.body):
+                    found.append((clause, after))
+    return found
+
+
+def _blocks(body: list[ast.stmt], in_loop: bool):
+    yield body, in_loop
+    for stmt in body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        loop = in_loop or isinstance(stmt, _LOOPS)
+        for field in ("body", "orelse", "finalbody"):
+            inner = getattr(stmt, field, None)
+            if isinstance(inner, list) and inner and isinstance(inner[0], ast.stmt):
+                yield from _blocks(inner, loop)
+        for h in getattr(stmt, "handlers", ()):
+            yield from _blocks(h.body, loop)
+
+
+def _returns(body: list[ast.stmt]) -> bool:
+    return any(isinstance(n, ast.Return) and n.value is not None for s in body for n in ast.walk(s))
+
+
+def _broad(clause: ast.ExceptHandler) -> bool:
+    if clause.type is None:
+        return True
+    types = clause.type.elts if isinstance(clause.type, ast.Tuple) else [clause.type]
+    return any((t.id if isinstance(t, ast.Name) else getattr(t, "attr", None)) in _BROAD for t in types)
+
+
+def _only_logs(stmt: ast.stmt) -> bool:
+    """`pass`, or a call made for its side effect (`logger.exception(…)`, `print(…)`)."""
+    return isinstance(stmt, ast.Pass) or (isinstance(stmt, ast.Expr) and isinstance(stmt.value, (ast.Call, ast.Constant)))
+
+
+def _empty(value: ast.expr | None) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, ast.Constant):
+        return value.value in (None, "", False, 0)
+    if isinstance(value, (ast.List, ast.Tuple, ast.Set)):
+        return not value.elts
+    if isinstance(value, ast.Dict):
+        return all(_empty(v) for v in value.values)
+    return False
