@@ -37,23 +37,78 @@ def raise_instead_fix(
         return []
 
     def build():
-        line = return_node.lineno
-        names = [HTTP_EXCEPTION]
-        if _needs_status_import(ctx, code, line):
-            names.append(STATUS_MODULE)
-        texts, import_edits = references(ctx, names, before_line=line)
-        if len(names) > 1:
-            status_text = f"{texts[1]}.{STATUSES[code].constant}"
-        else:
-            status_text = status_reference(ctx, code, line)[0]
-            if "." in status_text and shadowed(ctx, status_text, line):
-                status_text = str(code)  # `status` is a parameter or a local here: write the number
         detail_text = detail() if callable(detail) else detail
-        args = f"status_code={status_text}" + (f", detail={detail_text}" if detail_text else "")
-        code_text = f"raise {texts[0]}({args})" + (f" from {cause}" if cause else "")
+        raise_text, import_edits = http_raise(ctx, code, detail_text, return_node.lineno)
+        code_text = raise_text + (f" from {cause}" if cause else "")
         return _replace(ctx, return_node, code_text, remove) + import_edits
 
     return [Fix(title or f"Raise HTTPException({code}) instead", Applicability.UNSAFE, build)]
+
+
+def http_raise(ctx: "Context", code: int, detail_text: str | None, line: int) -> tuple[str, list]:
+    """`raise HTTPException(status_code=…, detail=…)` as the module writes it at `line`, and the
+    import edits it needs."""
+    names = [HTTP_EXCEPTION]
+    if _needs_status_import(ctx, code, line):
+        names.append(STATUS_MODULE)
+    texts, import_edits = references(ctx, names, before_line=line)
+    if len(names) > 1:
+        status_text = f"{texts[1]}.{STATUSES[code].constant}"
+    else:
+        status_text = status_reference(ctx, code, line)[0]
+        if "." in status_text and shadowed(ctx, status_text, line):
+            status_text = str(code)  # `status` is a parameter or a local here: write the number
+    args = f"status_code={status_text}" + (f", detail={detail_text}" if detail_text else "")
+    return f"raise {texts[0]}({args})", import_edits
+
+
+def check_none_fix(ctx: "Context", return_node: ast.Return, value: ast.expr, name: str, detail_text: str) -> list[Fix]:
+    """`return repo.get(item_id)` becomes `item = repo.get(item_id)`, `if item is None: raise
+    HTTPException(404, …)`, `return item` (the return's comment stays on the last line)."""
+    if not _can_name_exception(ctx, return_node.lineno):
+        return []
+
+    def build():
+        raise_text, import_edits = http_raise(ctx, 404, detail_text, return_node.lineno)
+        value_text = ctx.text(value)
+
+        def plan(snippet):
+            line = snippet.parent_statement(snippet.find(return_node, cst.Return))
+            if not isinstance(line, cst.SimpleStatementLine) or len(line.body) != 1:
+                raise FixNotApplicable("the return shares its line")
+            local = value.id if isinstance(value, ast.Name) else name  # (`return item`: test it there)
+            check = cst.parse_statement(f"if {local} is None:\n    {raise_text}\n").with_changes(
+                leading_lines=line.leading_lines
+            )
+            back = cst.parse_statement(f"return {local}\n").with_changes(trailing_whitespace=line.trailing_whitespace)
+            if isinstance(value, ast.Name):
+                return {line: lambda _: cst.FlattenSentinel([check, back])}
+            assign = cst.parse_statement(f"{name} = {value_text}\n").with_changes(leading_lines=line.leading_lines)
+            return {line: lambda _: cst.FlattenSentinel([assign, check.with_changes(leading_lines=()), back])}
+
+        return rewrite(ctx, return_node, plan) + import_edits
+
+    return [Fix("Raise HTTPException(404) when it is None (clients then receive 404 instead of 200 and null)",
+                Applicability.UNSAFE, build)]
+
+
+def reraise_at_end_fix(ctx: "Context", clause: ast.ExceptHandler) -> list[Fix]:
+    """Add `raise` at the end of an `except` clause that swallows the failure."""
+
+    def build():
+        def plan(snippet):
+            target = snippet.find(clause, cst.ExceptHandler)
+
+            def change(handler):
+                block = handler.body
+                return handler.with_changes(body=block.with_changes(body=[*block.body, cst.parse_statement("raise\n")]))
+
+            return {target: change}
+
+        return rewrite(ctx, clause, plan)
+
+    return [Fix("Re-raise it (clients then receive 500 Internal Server Error instead of an empty 200)",
+                Applicability.UNSAFE, build)]
 
 
 def _needs_status_import(ctx: "Context", code: int, line: int) -> bool:

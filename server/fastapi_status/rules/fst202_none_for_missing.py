@@ -13,7 +13,7 @@ from fastapi_status.core.status_sites import status_sites
 from fastapi_status.core.statuses import body_allowed, describe
 from fastapi_status.core.text import parse_quietly, words
 from fastapi_status.core.values import Kind
-from fastapi_status.fixes.raise_http import raise_instead_fix, string_literal
+from fastapi_status.fixes.raise_http import check_none_fix, raise_instead_fix, string_literal
 from fastapi_status.rules.base import Invalid, Rule
 
 # Words of a variable name that say nothing about the thing ("db_user" is a user).
@@ -77,7 +77,9 @@ class NoneForMissing(Rule):
 
     ## Fix safety
     The fix is unsafe: clients then receive `404 Not Found` (with `{"detail": "User not found"}`,
-    named after the variable tested) instead of `200 null`.
+    named after the variable tested) instead of `200 null`. For a lookup returned as it is, the
+    fix binds it to a local (`item = await repo.get(item_id)`), raises `HTTPException(404)` when
+    that is None, and returns it.
     """
 
     code = "FST202"
@@ -151,6 +153,11 @@ class NoneForMissing(Rule):
         Invalid(
             "from fastapi import APIRouter, HTTPException\nrouter = APIRouter()\n"
             "@router.get('/items/{item_id}')\nasync def read_item(item_id: int):\n    return await repo.get(item_id)\n"
+            "@router.delete('/items/{item_id}', status_code=204)\nasync def delete_item(item_id: int):\n"
+            "    if not await repo.delete(item_id):\n        raise HTTPException(404, 'Item not found')\n",
+            fixed="from fastapi import APIRouter, HTTPException\nrouter = APIRouter()\n"
+            "@router.get('/items/{item_id}')\nasync def read_item(item_id: int):\n    item = await repo.get(item_id)\n"
+            "    if item is None:\n        raise HTTPException(status_code=404, detail='Item not found')\n    return item\n"
             "@router.delete('/items/{item_id}', status_code=204)\nasync def delete_item(item_id: int):\n"
             "    if not await repo.delete(item_id):\n        raise HTTPException(404, 'Item not found')\n",
         ),
@@ -264,12 +271,14 @@ class NoneForMissing(Rule):
                 seen.add(id(site.node))
                 shown = ctx.text(lookup)
                 shown = shown if len(shown) <= 50 else shown[:49] + "…"
+                name, label = _local_for(route.handler, param)  # (a returned local keeps its name)
                 yield ctx.diagnostic(
                     self,
                     site.node,
                     f"route returns `{shown}` as it is: for an unknown `{param}` that is None, and the client "
                     f"receives {describe(status)} with `null` (this module answers 404 Not Found for missing things "
                     "elsewhere); test it and raise HTTPException(404)",
+                    check_none_fix(ctx, site.node, site.value, name, string_literal(ctx, label)),
                 )
 
 
@@ -316,6 +325,17 @@ def _returned_lookups(ctx: Context, route: Route, flow):
         used = {n.id for n in ast.walk(value) if isinstance(n, ast.Name)} & params
         if used:
             yield site, value, sorted(used)[0]
+
+
+def _local_for(handler: FunctionNode, param: str) -> tuple[str, str]:
+    """A free local name for what `param` looks up (`item` for `item_id`), and the detail
+    ("Item not found")."""
+    noun = "_".join(w for w in words(param) if w not in ("id", "ids", "uuid", "key", "pk")) or "found"
+    bound = {n.id for n in ast.walk(handler) if isinstance(n, ast.Name)} | {a.arg for a in ast.walk(handler) if isinstance(a, ast.arg)}
+    name = noun if noun.isidentifier() and noun not in bound else "found"
+    while name in bound:
+        name += "_"
+    return name, (noun.replace("_", " ").capitalize() + " not found") if noun != "found" else "Not found"
 
 
 # -- the route's contract -------------------------------------------------------------------------

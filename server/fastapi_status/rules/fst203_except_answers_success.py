@@ -16,7 +16,7 @@ from fastapi_status.core.payloads import (
     success_payloads,
 )
 from fastapi_status.core.statuses import describe
-from fastapi_status.fixes.raise_http import raise_instead_fix, reraise_fix
+from fastapi_status.fixes.raise_http import raise_instead_fix, reraise_at_end_fix, reraise_fix
 from fastapi_status.rules.base import Invalid, Rule
 from fastapi_status.rules.fst201_error_body_with_2xx import acknowledges, reports_a_result, uses_422
 
@@ -75,13 +75,15 @@ class ExceptAnswersSuccess(Rule):
     message is kept as the `detail`, and the exception is chained with `from` when the clause
     names it. In an `except HTTPException` clause the fix re-raises the exception instead, which
     keeps the status it was raised with. Consider whether the exception's text is fit for
-    clients before applying it.
+    clients before applying it. For a failure swallowed before an empty answer, the fix adds a
+    bare `raise` at the end of the `except` (after its logging): clients then receive `500
+    Internal Server Error` instead of `200` and the empty value.
     """
 
     code = "FST203"
     name = "except-answers-success"
     summary = "`except` block answers an error with a 2xx status"
-    fix_summary = "Raise HTTPException (500 or the inferred status) from the exception (unsafe)"
+    fix_summary = "Raise HTTPException (500 or the inferred status) from the exception, or re-raise it (unsafe)"
 
     VALID = [
         # (From litellm) a documented fallback with data; a cache miss; a retry loop.
@@ -148,6 +150,10 @@ class ExceptAnswersSuccess(Rule):
             "@router.get('/orders')\nasync def list_orders(customer: str):\n    try:\n"
             "        return await billing.orders(customer)\n    except Exception:\n"
             "        log.exception('billing failed')\n    return []\n",
+            fixed="import logging\nfrom fastapi import APIRouter\nrouter = APIRouter()\nlog = logging.getLogger()\n"
+            "@router.get('/orders')\nasync def list_orders(customer: str):\n    try:\n"
+            "        return await billing.orders(customer)\n    except Exception:\n"
+            "        log.exception('billing failed')\n        raise\n    return []\n",
         ),
         Invalid(
             "from fastapi import APIRouter\nrouter = APIRouter()\n"
@@ -264,6 +270,7 @@ class ExceptAnswersSuccess(Rule):
                     f"this `except` swallows the failure of the work the `try` answers with, and the route then "
                     f"answers {describe(status)} with `{shown}`: the client reads the failure as an empty success; "
                     "re-raise it (or raise HTTPException)",
+                    reraise_at_end_fix(ctx, clause),
                     related=[(fallback, "the answer after the failure")] if fallback is not None else [],
                 )
 

@@ -177,6 +177,10 @@ class StatusContradictsMessage(Rule):
         "@router.put('/feedback')\nasync def feedback(sid: str):\n    try:\n        try:\n            require(sid)\n"
         "        except Exception as err:\n            log(err)\n    except Exception as e:\n"
         "        raise HTTPException(detail=str(e), status_code=500) from e\n",
+        # (From litellm) "no credentials" inside a URL rule is not a missing login.
+        "from fastapi import APIRouter, HTTPException\nrouter = APIRouter()\n"
+        "@router.post('/moyai/connect')\ndef connect(url: str):\n"
+        "    raise HTTPException(400, detail='moyai_url must be an http or https URL with a host and no credentials')\n",
         # A message the module does not define (an imported error code): unknown, silent.
         "from fastapi import HTTPException\nfrom .errors import ErrorCode\ndef check():\n"
         "    raise HTTPException(400, detail=ErrorCode.LOGIN_BAD_CREDENTIALS)\n",
