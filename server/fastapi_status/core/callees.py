@@ -66,3 +66,48 @@ def called_function(ctx: "Context", call: ast.Call) -> FunctionNode | None:
     if isinstance(call.func, ast.Name):
         return module_functions(ctx).get(call.func.id)
     return None
+
+
+def nodes_in(ctx: "Context", function: FunctionNode, kind: type) -> list:
+    """The nodes of a type inside a function of the module (nested functions included), from
+    the module's node index: no walk of the function."""
+    def build() -> list:
+        position = ctx.model.top_level_position(function.lineno)
+        if position is None:
+            return []
+        first, last = function.lineno, function.end_lineno or function.lineno
+        return [n for n in ctx.model.index.of_statement(position, kind) if first <= n.lineno <= last]
+
+    return ctx.memo(f"callees.nodes-in.{id(function)}.{kind.__name__}", build)
+
+
+def own_nodes_in(ctx: "Context", function: FunctionNode, kind: type) -> list:
+    """`nodes_in`, without those of the functions nested in it."""
+    nested = [
+        f for k in (ast.FunctionDef, ast.AsyncFunctionDef) for f in nodes_in(ctx, function, k) if f is not function
+    ]
+    found = nodes_in(ctx, function, kind)
+    if not nested:
+        return found  # (the common case: nothing to leave out)
+    return [n for n in found if enclosing_function(ctx, n) is function]
+
+
+def bindings_in(ctx: "Context", function: FunctionNode) -> list[tuple[ast.AST, ast.AST]]:
+    """(target, value) of every binding in a function of the module (`=`, `:=`, `for … in`,
+    comprehensions), from the node index, in source order."""
+
+    def build() -> list[tuple[ast.AST, ast.AST]]:
+        found: list[tuple[ast.AST, ast.AST]] = []
+        for node in nodes_in(ctx, function, ast.Assign):
+            found += [(t, node.value) for t in node.targets]
+        for kind in (ast.AnnAssign, ast.NamedExpr):
+            found += [(n.target, n.value) for n in nodes_in(ctx, function, kind) if n.value is not None]
+        for kind in (ast.For, ast.AsyncFor):
+            found += [(n.target, n.iter) for n in nodes_in(ctx, function, kind)]
+        position = ctx.model.top_level_position(function.lineno)
+        first, last = function.lineno, function.end_lineno or function.lineno
+        comprehensions = ctx.model.index.of_statement(position, ast.comprehension) if position is not None else []
+        found += [(c.target, c.iter) for c in comprehensions if first <= c.target.lineno <= last]  # (no lineno of its own)
+        return found
+
+    return ctx.memo(f"callees.bindings.{id(function)}", build)

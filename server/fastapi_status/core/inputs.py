@@ -14,7 +14,9 @@ Two questions, answered from the handler's own assignments (no calls followed):
 from __future__ import annotations
 
 import ast
+import bisect
 
+from fastapi_status.core.index import cached_on
 from fastapi_status.core.model import FunctionNode, last_name
 
 # `str` methods: what they return is still the client's text.
@@ -28,6 +30,7 @@ DECODERS = {"from_id", "b64decode", "urlsafe_b64decode", "b32decode", "b16decode
 # Calls that check the text first: a conversion after them cannot fail on it.
 _CHECKS = {"isdigit", "isnumeric", "isdecimal", "isascii", "isalnum", "match", "fullmatch"}
 _RAW_BODY = {"json", "form"}
+Bindings = list[tuple[ast.AST, ast.AST]]
 
 
 def carries_text(expr: ast.AST, names: set[str]) -> bool:
@@ -54,16 +57,20 @@ def carries_text(expr: ast.AST, names: set[str]) -> bool:
     return False
 
 
-def text_values(handler: FunctionNode, seeds: set[str]) -> set[str]:
-    """`seeds` (the text parameters) and the local names bound to what carries their text."""
-    return _spread(handler, set(seeds), carries_text) - checked_names(handler)
+def text_values(
+    handler: FunctionNode, seeds: set[str], bindings: Bindings | None = None, calls: list[ast.Call] | None = None
+) -> set[str]:
+    """`seeds` (the text parameters) and the local names bound to what carries their text.
+    `bindings`: the handler's (target, value) pairs when the caller has them (from the node
+    index), else they are collected here."""
+    return _spread(handler, set(seeds), carries_text, bindings) - checked_names(handler, calls)
 
 
-def checked_names(handler: FunctionNode) -> set[str]:
+def checked_names(handler: FunctionNode, calls: list[ast.Call] | None = None) -> set[str]:
     """Names whose text the handler checks before it converts it: `x.isdigit()`,
-    `re.fullmatch(…, x)`."""
+    `re.fullmatch(…, x)`. `calls`: the handler's calls when the caller has them."""
     found = set()
-    for node in ast.walk(handler):
+    for node in calls if calls is not None else ast.walk(handler):
         if isinstance(node, ast.Call) and last_name(node.func) in _CHECKS:
             checked = [node.func.value] if isinstance(node.func, ast.Attribute) else []
             found |= {r for r in map(root_name, [*checked, *node.args]) if r}
@@ -105,17 +112,17 @@ def carries_body(expr: ast.AST, names: set[str], request: str | None) -> bool:
     return False
 
 
-def body_values(handler: FunctionNode, request: str | None) -> set[str]:
+def body_values(handler: FunctionNode, request: str | None, bindings: Bindings | None = None) -> set[str]:
     """The local names that hold the body the handler read from `request` itself."""
     if request is None:
         return set()
-    return _spread(handler, set(), lambda e, names: carries_body(e, names, request))
+    return _spread(handler, set(), lambda e, names: carries_body(e, names, request), bindings)
 
 
-def _spread(handler: FunctionNode, names: set[str], carries) -> set[str]:
+def _spread(handler: FunctionNode, names: set[str], carries, bindings: Bindings | None = None) -> set[str]:
     """Add the names bound (`=`, `:=`, `for … in`) to what `carries` says holds some of
     `names`, until nothing changes (assignments come in any order: loops)."""
-    bindings = _bindings(handler)
+    bindings = bindings if bindings is not None else _bindings(handler)
     while True:
         added = {t for target, value in bindings if carries(value, names) for t in _target_names(target)} - names
         if not added:
@@ -124,6 +131,11 @@ def _spread(handler: FunctionNode, names: set[str], carries) -> set[str]:
 
 
 def _bindings(handler: FunctionNode) -> list[tuple[ast.AST, ast.AST]]:
+    """(target, value) of every binding in the handler (kept on the node: three questions ask)."""
+    return cached_on(handler, "bindings", lambda: _collect_bindings(handler))
+
+
+def _collect_bindings(handler: FunctionNode) -> list[tuple[ast.AST, ast.AST]]:
     found: list[tuple[ast.AST, ast.AST]] = []
     for node in ast.walk(handler):
         if isinstance(node, ast.Assign):
@@ -145,14 +157,39 @@ def _target_names(target: ast.AST) -> list[str]:
     return []
 
 
-def client_values(handler: FunctionNode, seeds: set[str]) -> set[str]:
+def client_values(
+    handler: FunctionNode, seeds: set[str], bindings: Bindings | None = None, names_at: list | None = None
+) -> set[str]:
     """`seeds` (the parameters the client fills in) and every local name bound to an expression
     that mentions one, through any call: `session = Session.get(payload.session_id)` holds
     what the client named. Broad on purpose: it says what a call is *about*, not that the
     value is the client's text."""
     if not seeds:
         return set()
-    return _spread(handler, set(seeds), mentions)
+    pairs = [
+        (_target_names(target), _names_within(value, names_at) if names_at is not None else
+         {n.id for n in ast.walk(value) if isinstance(n, ast.Name)})
+        for target, value in (bindings if bindings is not None else _bindings(handler))
+    ]
+    names = set(seeds)
+    while True:  # (each value's names are read once; the fixpoint is set arithmetic)
+        added = {t for targets, used in pairs if used & names for t in targets} - names
+        if not added:
+            return names
+        names |= added
+
+
+def _names_within(expr: ast.AST, names_at: list) -> set[str]:
+    """The names used inside `expr`, from `names_at`: [((line, column), name)] of the function's
+    names, sorted (a bisect instead of a walk of `expr`)."""
+    start = (expr.lineno, expr.col_offset)  # type: ignore[attr-defined]
+    end = (expr.end_lineno or expr.lineno, expr.end_col_offset or 0)  # type: ignore[attr-defined]
+    i = bisect.bisect_left(names_at, (start, ""))
+    found = set()
+    while i < len(names_at) and names_at[i][0] < end:
+        found.add(names_at[i][1])
+        i += 1
+    return found
 
 
 def mentions(expr: ast.AST, names: set[str]) -> bool:

@@ -325,7 +325,13 @@ class ModuleModel:
         )
 
     def routes_of(self, handler: FunctionNode) -> list[Route]:
-        return [r for r in self.routes if r.handler is handler]
+        by_handler = self.__dict__.get("_routes_by_handler")
+        if by_handler is None or by_handler[0] != len(self.routes):  # (built once the routes are known)
+            table: dict[int, list[Route]] = {}
+            for r in self.routes:
+                table.setdefault(id(r.handler), []).append(r)
+            by_handler = self.__dict__["_routes_by_handler"] = (len(self.routes), table)
+        return list(by_handler[1].get(id(handler), ()))
 
 
 def last_name(node: ast.AST) -> str | None:

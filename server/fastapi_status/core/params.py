@@ -57,7 +57,12 @@ markers_of = _markers
 
 def body_parameters(handler: FunctionNode, path: str | None) -> list[ast.arg]:
     """The parameters FastAPI reads from the request body (a model, a dict, `Body()`, `Form()`,
-    `File()`). A parameter whose annotation cannot be told apart from a scalar is not counted."""
+    `File()`). A parameter whose annotation cannot be told apart from a scalar is not counted.
+    (Kept on the handler, per path: most rules ask.)"""
+    return list(cached_on(handler, f"body-parameters:{path}", lambda: _body_parameters(handler, path)))
+
+
+def _body_parameters(handler: FunctionNode, path: str | None) -> list[ast.arg]:
     in_path = path_parameters(path)
     found = []
     for arg, default in parameters(handler):

@@ -123,11 +123,16 @@ class ProjectIndex:
         return ModuleInfo.of(name, path, tree)  # type: ignore[arg-type]
 
     def forget(self, path: str) -> None:
-        """The file changed: parse it again when next asked (the server calls this)."""
+        """The file changed: parse it again when next asked, and drop the facts that read it
+        (the server calls this). A fact kept in `memo` is `(value, names of the modules it
+        read)`."""
         name = self.name_of(path)
-        if name is not None:
-            self._parsed.pop(name, None)
-            self.memo.clear()
+        if name is None:
+            return
+        self._parsed.pop(name, None)
+        stale = [key for key, value in self.memo.items() if not isinstance(value, tuple) or name in value[-1]]
+        for key in stale:
+            del self.memo[key]
 
     # -- resolving calls --------------------------------------------------------------------
 

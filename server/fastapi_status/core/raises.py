@@ -16,8 +16,10 @@ import builtins
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from fastapi_status.core.callees import own_nodes_in
 from fastapi_status.core.exception_handlers import may_catch
 from fastapi_status.core.flow import conditions_at
+from fastapi_status.core.index import cached_on
 from fastapi_status.core.model import FunctionNode
 from fastapi_status.core.project import ModuleInfo, ProjectView, Target
 
@@ -42,20 +44,38 @@ class Escape:
     reads: frozenset[str]  # the parameters of `function` its condition reads
 
 
-def escapes(view: ProjectView | None, module: ModuleInfo, function: FunctionNode, depth: int = DEPTH) -> list[Escape]:
-    """The plain exceptions that can leave `function` (of `module`)."""
-    memo = view.index.memo if view is not None else {}
+def escapes(
+    view: ProjectView | None, module: ModuleInfo, function: FunctionNode, depth: int = DEPTH, ctx: "Context | None" = None
+) -> list[Escape]:
+    """The plain exceptions that can leave `function` (of `module`). With `ctx`, the analysed
+    module's functions are read from its node index (no walk), and what is found for them is
+    kept for this analysis only; what is found for the project's other modules is kept in the
+    index, with the modules it read, until one of those changes (`ProjectIndex.forget`)."""
+    return _escapes(view, module, function, depth, ctx)[0]
+
+
+def _escapes(
+    view: ProjectView | None, module: ModuleInfo, function: FunctionNode, depth: int, ctx: "Context | None"
+) -> tuple[list[Escape], frozenset[str]]:
+    """(the escapes, the names of the modules they depend on)."""
+    local = ctx is not None and module.tree is ctx.tree
+    memo: dict = ctx.memo("raises.local-escapes", dict) if local else (view.index.memo if view is not None else {})
     key = ("escapes", module.name, module.path, function.lineno, function.name, depth)
     if key in memo:
-        return memo[key]  # type: ignore[return-value]
-    memo[key] = []  # (a recursive call sees nothing more)
+        return memo[key]
+    memo[key] = ([], frozenset({module.name}))  # (a recursive call sees nothing more)
     found: list[Escape] = []
+    depends = {module.name}
     params = {a.arg for a in (*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs)}
-    tries = _tries(function)
-    for node in _own_nodes(function):
+    if local:
+        tries = [t for kind in TRIES for t in own_nodes_in(ctx, function, kind) if t.body and t.handlers]
+        nodes = [*own_nodes_in(ctx, function, ast.Raise), *own_nodes_in(ctx, function, ast.Call)]
+    else:
+        tries, nodes = tries_of(function), own_nodes(function)
+    for node in nodes:
         if isinstance(node, ast.Raise):
             raised = _plain(module, node)
-            if raised is None or _caught(tries, node, raised):
+            if raised is None or caught(tries, node, raised):
                 continue
             reads = {
                 n.id for test, _ in conditions_at(function, node) for n in ast.walk(test) if isinstance(n, ast.Name)
@@ -67,11 +87,11 @@ def escapes(view: ProjectView | None, module: ModuleInfo, function: FunctionNode
             target = callee(view, module, node)
             if target is None:
                 continue
-            for escape in escapes(view, target.module, target.function, depth - 1):
-                if not _caught(tries, node, escape.exception):
-                    found.append(escape)
-    memo[key] = found
-    return found
+            inner, inner_depends = _escapes(view, target.module, target.function, depth - 1, ctx)
+            depends |= inner_depends
+            found += [e for e in inner if not caught(tries, node, e.exception)]
+    memo[key] = (found, frozenset(depends))
+    return memo[key]
 
 
 def module_info(ctx: "Context") -> ModuleInfo:
@@ -122,21 +142,30 @@ def _plain(module: ModuleInfo, node: ast.Raise) -> str | None:
     return func.id
 
 
-def _tries(function: FunctionNode) -> list[tuple[int, int, list[ast.ExceptHandler]]]:
-    return [
-        (t.body[0].lineno, t.body[-1].end_lineno or t.body[-1].lineno, t.handlers)
-        for t in _own_nodes(function)
-        if isinstance(t, TRIES) and t.body and t.handlers
-    ]
+def tries_of(function: FunctionNode) -> list[ast.Try]:
+    """The function's own `try` statements that have `except` clauses (kept on the node)."""
+    return cached_on(
+        function, "tries", lambda: [t for t in own_nodes(function) if isinstance(t, TRIES) and t.body and t.handlers]
+    )
 
 
-def _caught(tries, node: ast.AST, raised: str) -> bool:
+def caught(tries: list[ast.Try], node: ast.AST, raised: str) -> bool:
+    """A `try` around `node` (in its body) has an `except` that may catch `raised`."""
     line = node.lineno  # type: ignore[attr-defined]
-    return any(a <= line <= b and any(may_catch(h, raised) for h in handlers) for a, b, handlers in tries)
+    return any(
+        t.body[0].lineno <= line <= (t.body[-1].end_lineno or t.body[-1].lineno)
+        and any(may_catch(h, raised) for h in t.handlers)
+        for t in tries
+    )
 
 
-def _own_nodes(function: FunctionNode) -> list[ast.AST]:
-    """The function's nodes, not those of the functions and classes nested in it."""
+def own_nodes(function: FunctionNode) -> list[ast.AST]:
+    """The function's nodes, not those of the functions and classes nested in it (kept on the
+    node)."""
+    return cached_on(function, "own-nodes", lambda: _collect_own_nodes(function))
+
+
+def _collect_own_nodes(function: FunctionNode) -> list[ast.AST]:
     found: list[ast.AST] = []
     stack: list[ast.AST] = list(function.body)
     while stack:

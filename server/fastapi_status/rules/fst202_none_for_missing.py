@@ -9,7 +9,6 @@ from fastapi_status.core.flow import ReturnSite
 from fastapi_status.core.model import FunctionNode, Route, last_name
 from fastapi_status.core.params import path_parameters
 from fastapi_status.core.payloads import JSON_RESPONSES, response_handed_off
-from fastapi_status.core.status_sites import status_sites
 from fastapi_status.core.statuses import body_allowed, describe
 from fastapi_status.core.text import parse_quietly, words
 from fastapi_status.core.values import Kind
@@ -299,8 +298,7 @@ def _returned_lookups(ctx: Context, route: Route, flow):
     params = path_parameters(last)
     if not params or not last.startswith("{"):
         return
-    whole = ctx.unscoped() if ctx.scope is not None else ctx  # (the module's other routes)
-    if not ctx.memo("fst202.answers-404", lambda: any(ctx.model.status_of(s.expr) == 404 for s in status_sites(whole))):
+    if not ctx.memo("fst202.answers-404", lambda: _writes_404(ctx)):
         return
     tested = {
         n.id
@@ -325,6 +323,16 @@ def _returned_lookups(ctx: Context, route: Route, flow):
         used = {n.id for n in ast.walk(value) if isinstance(n, ast.Name)} & params
         if used:
             yield site, value, sorted(used)[0]
+
+
+def _writes_404(ctx: Context) -> bool:
+    """The module writes a 404 somewhere (`404`, `status.HTTP_404_NOT_FOUND`,
+    `HTTPStatus.NOT_FOUND`): read from the whole module's index, as the incremental analysis
+    tracks it."""
+    index = ctx.model.index
+    return any(n.value == 404 and isinstance(n.value, int) for n in index.of(ast.Constant)) or any(
+        "404" in a.attr or a.attr == "NOT_FOUND" for a in index.of(ast.Attribute)
+    )
 
 
 def _local_for(handler: FunctionNode, param: str) -> tuple[str, str]:

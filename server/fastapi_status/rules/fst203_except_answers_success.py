@@ -3,6 +3,7 @@ from __future__ import annotations
 import ast
 from typing import Iterable
 
+from fastapi_status.core.callees import nodes_in
 from fastapi_status.core.context import Context
 from fastapi_status.core.diagnostics import Diagnostic
 from fastapi_status.core.payloads import (
@@ -260,9 +261,12 @@ class ExceptAnswersSuccess(Rule):
         failure of the work the route answers with becomes an empty success."""
         for route in ctx.routes:
             status = route.effective_status
-            if status is None or not 200 <= status < 300 or reports_a_result(route) or acknowledges(route):
+            if status is None or not 200 <= status < 300:
                 continue
-            for clause, fallback in _swallowing_clauses(route.handler):
+            tries = [t for t in nodes_in(ctx, route.handler, ast.Try) if any(_swallows(c) for c in t.handlers)]
+            if not tries or reports_a_result(route) or acknowledges(route):
+                continue  # (most handlers have no such `try`: the costlier questions are not asked)
+            for clause, fallback in _swallowing_clauses(route.handler, {id(t) for t in tries}):
                 shown = ctx.text(fallback.value) if fallback is not None and fallback.value is not None else "None"
                 yield ctx.diagnostic(
                     self,
@@ -311,23 +315,25 @@ _BROAD = {"Exception", "BaseException"}
 _LOOPS = (ast.For, ast.AsyncFor, ast.While)
 
 
-def _swallowing_clauses(handler) -> list[tuple[ast.ExceptHandler, ast.Return | None]]:
+def _swallows(clause: ast.ExceptHandler) -> bool:
+    return _broad(clause) and all(_only_logs(s) for s in clause.body)
+
+
+def _swallowing_clauses(handler, candidates: set[int]) -> list[tuple[ast.ExceptHandler, ast.Return | None]]:
     """Broad `except` clauses that only log (or pass) after a `try` that returns the route's
     answer, followed by a `return` of an empty value (or the end of the handler): not in a
     loop (retries), not for a narrow exception (a cache miss is an answer)."""
     found = []
     for block, in_loop in _blocks(handler.body, False):
         for i, stmt in enumerate(block):
-            if not isinstance(stmt, ast.Try) or in_loop or not _returns(stmt.body):
+            if id(stmt) not in candidates or in_loop or not _returns(stmt.body):
                 continue
             after = block[i + 1] if i + 1 < len(block) else None
             if after is None and block is not handler.body:
                 continue
             if after is not None and not (isinstance(after, ast.Return) and _empty(after.value)):
                 continue
-            for clause in stmt.handlers:
-                if _broad(clause) and all(_only_logs(s) for s in clause.body):
-                    found.append((clause, after))
+            found += [(clause, after) for clause in stmt.handlers if _swallows(clause)]
     return found
 
 

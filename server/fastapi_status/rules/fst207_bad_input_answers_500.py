@@ -4,7 +4,7 @@ import ast
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
-from fastapi_status.core.callees import enclosing_function
+from fastapi_status.core.callees import bindings_in, enclosing_function, nodes_in
 from fastapi_status.core.context import Context
 from fastapi_status.core.diagnostics import Applicability, Diagnostic, Fix
 from fastapi_status.core.exception_handlers import ANYTHING, mapped_exceptions, may_catch
@@ -249,14 +249,16 @@ class BadInputAnswers500(Rule):
 
 def _findings(ctx: Context, route: Route, handled: set[str]) -> Iterator[Found]:
     handler = route.handler
-    params = text_parameters(handler, route.path) - _validated_text(handler)
-    text = text_values(handler, params) if params else set()
+    params = text_parameters(handler, route.path)
+    if params:
+        params -= _validated_text(handler)
+    text = text_values(handler, params, bindings_in(ctx, handler), nodes_in(ctx, handler, ast.Call)) if params else set()
     inputs = {a.arg for a in input_parameters(handler, route.path)} | params
     # (With a body parameter FastAPI has parsed the body as JSON already: `request.json()` cannot fail.)
     request = None if body_parameters(handler, route.path) else request_parameter(handler)
     if not inputs and request is None:
         return
-    body = body_values(handler, request)
+    body = body_values(handler, request, bindings_in(ctx, handler)) if request else set()
     free = _free_form_fields(ctx, handler, route)
     module_dicts = ctx.memo("fst207.module-dicts", lambda: _module_dicts(ctx))
     tested = _tested_containers(ctx, handler, with_get=False) if free else set()

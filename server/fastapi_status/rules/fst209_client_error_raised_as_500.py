@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 import ast
+import bisect
 import re
 from typing import Iterable
 
-from fastapi_status.core.callees import enclosing_function
+from fastapi_status.core.callees import bindings_in, enclosing_function, nodes_in, own_nodes_in
 from fastapi_status.core.context import Context
 from fastapi_status.core.diagnostics import Diagnostic
-from fastapi_status.core.exception_handlers import ANYTHING, mapped_exceptions, may_catch
+from fastapi_status.core.exception_handlers import ANYTHING, mapped_exceptions
 from fastapi_status.core.inputs import body_values, client_values, mentions, root_name, text_values
 from fastapi_status.core.messages import HEDGED, meaning_of, message_text, path_nouns, quoted, singular, subject
 from fastapi_status.core.model import FunctionNode, Route, last_name
@@ -21,7 +22,7 @@ from fastapi_status.core.params import (
     text_parameters,
 )
 from fastapi_status.core.payloads import literal_text
-from fastapi_status.core.raises import Escape, callee, escapes, module_info
+from fastapi_status.core.raises import TRIES, Escape, callee, caught, escapes, module_info
 from fastapi_status.core.statuses import describe
 from fastapi_status.core.text import lazy_pattern, words
 from fastapi_status.fixes.raise_http import raise_instead_fix
@@ -30,7 +31,6 @@ from fastapi_status.rules.base import Invalid, Rule
 # Builtin exceptions a handler raises to report a failure; nothing maps them unless the app says so.
 PLAIN = {"ValueError", "Exception", "RuntimeError", "KeyError", "LookupError", "TypeError", "PermissionError",
          "AssertionError"}
-_TRIES = (ast.Try, *((ast.TryStar,) if hasattr(ast, "TryStar") else ()))
 
 
 class ClientErrorRaisedAs500(Rule):
@@ -213,7 +213,7 @@ class ClientErrorRaisedAs500(Rule):
             if meaning is None or meaning.status >= 500 or HEDGED.search(text):
                 continue
             function = enclosing_function(ctx, node)
-            if function is None or not _answers(ctx, function) or _caught(ctx, function, node, raised):
+            if function is None or not _answers(ctx, function) or caught(_tries_in(ctx, function), node, raised):
                 continue
             if meaning.status == 404 and not _names_the_request(ctx, function, exc.args[0], text, names):
                 continue
@@ -237,44 +237,72 @@ class ClientErrorRaisedAs500(Rule):
         module or of the project) that raises such an exception for it."""
         view = ctx.settings.project
         module = module_info(ctx)
-        clients: dict[int, set[str]] = {}
-        tries: dict[int, list] = {}
-        said: set[tuple[int, str]] = set()
-        for call in ctx.nodes(ast.Call):
-            if not call.args and not call.keywords:
-                continue
-            function = enclosing_function(ctx, call)
-            if function is None or not _answers(ctx, function):
-                continue
-            if id(function) not in clients:
-                clients[id(function)] = _client_names(ctx, function)
-                tries[id(function)] = _tries(function)
-            client = clients[id(function)]
-            arguments = [*call.args, *(k.value for k in call.keywords)]
-            if not client or not any(mentions(a, client) for a in arguments):
-                continue
-            target = callee(view, module, call)
-            if target is None or target.function is function:
-                continue
-            for escape in escapes(view, target.module, target.function):
-                if escape.exception in mapped or _caught_at(tries[id(function)], call, escape.exception):
+        for function in _answering_functions(ctx):
+            # First the calls into a function that lets a plain exception out (cheap: resolved
+            # names and memoized facts); only then what the client sent.
+            raising = []
+            for call in own_nodes_in(ctx, function, ast.Call):
+                if not call.args and not call.keywords:
                     continue
-                found = _client_error(escape, call, target, client)
-                if found is None:
+                target = callee(view, module, call)
+                if target is None or target.function is function:
                     continue
-                status, what, text = found
-                key = (id(function), text)
-                if key in said:
+                found = escapes(view, target.module, target.function, ctx=ctx)
+                if found:
+                    raising.append((call, target, found))
+            if not raising:
+                continue
+            client = _client_names(ctx, function)
+            if not client:
+                continue
+            tries = _tries_in(ctx, function)
+            said: set[str] = set()
+            # Where the client's names are used: a call takes them when one is inside its arguments.
+            used = sorted((n.lineno, n.col_offset) for n in nodes_in(ctx, function, ast.Name) if n.id in client)
+            for call, target, found in sorted(raising, key=lambda r: (r[0].lineno, r[0].col_offset)):
+                if not _uses_any(used, [*call.args, *(k.value for k in call.keywords)]):
+                    continue
+                for escape in found:
+                    if escape.exception in mapped or caught(tries, call, escape.exception):
+                        continue
+                    result = _client_error(escape, call, target, client)
+                    if result is None:
+                        continue
+                    status, what, text = result
+                    if text in said:
+                        break
+                    said.add(text)
+                    yield ctx.diagnostic(
+                        self,
+                        call,
+                        f"`{_short(ctx.text(call.func))}(…)` raises {escape.exception}({quoted(text)}) (`{_where(escape)}`, "
+                        f"line {escape.raise_node.lineno}) for {what}, and nothing maps {escape.exception} to an answer: the "
+                        f"client receives 500 Internal Server Error; catch it and raise HTTPException({status})",
+                    )
                     break
-                said.add(key)
-                yield ctx.diagnostic(
-                    self,
-                    call,
-                    f"`{_short(ctx.text(call.func))}(…)` raises {escape.exception}({quoted(text)}) (`{_where(escape)}`, "
-                    f"line {escape.raise_node.lineno}) for {what}, and nothing maps {escape.exception} to an answer: the "
-                    f"client receives 500 Internal Server Error; catch it and raise HTTPException({status})",
-                )
-                break
+
+
+def _answering_functions(ctx: Context) -> list[FunctionNode]:
+    """The route handlers and dependencies the rules report on (the scope's, in an edit),
+    in source order. Candidates come from the routes and the module's `Depends(...)` calls
+    (a dependency's own, in its parameters, or one naming it), not from every function."""
+    def candidates() -> dict[int, FunctionNode]:
+        found = {id(r.handler): r.handler for r in ctx.model.routes}
+        depended = _depended(ctx)
+        for call in ctx.model.index.calls_named(DEPENDENCY_MARKERS):
+            function = enclosing_function(ctx, call)
+            if function is not None:
+                found[id(function)] = function
+        for function in ctx.model.index.functions():
+            if function.name in depended:
+                found[id(function)] = function
+        return found
+
+    scope = ctx.nodes(ast.FunctionDef) + ctx.nodes(ast.AsyncFunctionDef)
+    if ctx.scope is not None:  # (an edit: its few functions are asked directly)
+        return sorted((f for f in scope if _answers(ctx, f)), key=lambda f: f.lineno)
+    known = ctx.memo("fst209.candidates", candidates)
+    return sorted((f for f in scope if id(f) in known and _answers(ctx, f)), key=lambda f: f.lineno)
 
 
 def _answers(ctx: Context, function: FunctionNode) -> bool:
@@ -287,16 +315,14 @@ def _answers(ctx: Context, function: FunctionNode) -> bool:
         (markers_of(arg.annotation) | markers_of(default)) & DEPENDENCY_MARKERS for arg, default in parameters(function)
     ):
         return True
-    depended = ctx.memo("fst209.depended", lambda: _depended(ctx))
-    return function.name in depended
+    return function.name in _depended(ctx)
 
 
 def _depended(ctx: Context) -> set[str]:
-    return {
-        last_name(call.args[0]) or ""
-        for call in ctx.model.index.calls_named(DEPENDENCY_MARKERS)
-        if call.args
-    }
+    return ctx.memo(
+        "fst209.depended",
+        lambda: {last_name(call.args[0]) or "" for call in ctx.model.index.calls_named(DEPENDENCY_MARKERS) if call.args},
+    )
 
 
 # A message that reports the client's bad input ("Invalid email address", "… must be …").
@@ -368,21 +394,31 @@ def _client_names(ctx: Context, function: FunctionNode) -> set[str]:
     routes = ctx.model.routes_of(function)
     path = routes[0].path if routes else None
     seeds = {a.arg for a in input_parameters(function, path)} | (path_parameters(path) & {a.arg for a, _ in parameters(function)})
-    request = request_parameter(function)
-    return client_values(function, seeds | body_values(function, request))
+    if not seeds and request_parameter(function) is None:
+        return set()
+    bindings = bindings_in(ctx, function)
+    names_at = sorted(((n.lineno, n.col_offset), n.id) for n in nodes_in(ctx, function, ast.Name))
+    return client_values(
+        function, seeds | body_values(function, request_parameter(function), bindings), bindings, names_at
+    )
 
 
-def _tries(function: FunctionNode) -> list:
+def _uses_any(used: list[tuple[int, int]], arguments: list[ast.expr]) -> bool:
+    """Some position in `used` (sorted) falls inside one of the arguments."""
+    for arg in arguments:
+        start = (arg.lineno, arg.col_offset)
+        end = (arg.end_lineno or arg.lineno, arg.end_col_offset or 0)
+        i = bisect.bisect_left(used, start)
+        if i < len(used) and used[i] < end:
+            return True
+    return False
+
+
+def _tries_in(ctx: Context, function: FunctionNode) -> list:
+    """The function's own `try` statements with `except` clauses (from the node index)."""
     return [
-        (t.body[0].lineno, t.body[-1].end_lineno or t.body[-1].lineno, t.handlers)
-        for t in ast.walk(function)
-        if isinstance(t, _TRIES) and t.body and t.handlers
+        t for kind in TRIES for t in own_nodes_in(ctx, function, kind) if t.body and t.handlers
     ]
-
-
-def _caught_at(tries: list, node: ast.AST, raised: str) -> bool:
-    line = node.lineno  # type: ignore[attr-defined]
-    return any(a <= line <= b and any(may_catch(h, raised) for h in handlers) for a, b, handlers in tries)
 
 
 def _short(text: str) -> str:
@@ -392,16 +428,6 @@ def _short(text: str) -> str:
 def _bound(ctx: Context, name: str) -> bool:
     """`name` is the module's own (a class, an import), not the builtin exception."""
     return name in ctx.model.classes or ctx.model.imports.lookup(name) is not None
-
-
-def _caught(ctx: Context, function: FunctionNode, node: ast.Raise, raised: str) -> bool:
-    """A `try` of the function around the `raise` may catch it."""
-    for t in ast.walk(function):
-        if isinstance(t, _TRIES) and t.body:
-            first, last = t.body[0].lineno, t.body[-1].end_lineno or t.body[-1].lineno
-            if first <= node.lineno <= last and any(may_catch(h, raised) for h in t.handlers):
-                return True
-    return False
 
 
 def _names_the_request(ctx: Context, function: FunctionNode, message: ast.expr, text: str, names: set[str]) -> bool:

@@ -459,7 +459,7 @@ def _carried_message(ctx: Context, call: ast.Call, message: ast.expr | None, sta
             target = callee(ctx.settings.project, module, inner)
             if target is None:
                 continue
-            for escape in escapes(ctx.settings.project, target.module, target.function):
+            for escape in escapes(ctx.settings.project, target.module, target.function, ctx=ctx):
                 text = literal_text(escape.message) if isinstance(escape.message, (ast.Constant, ast.JoinedStr)) else None
                 if text is None or not may_catch(handler, escape.exception) or _caught_inside(inner_tries, inner, escape):
                     continue
