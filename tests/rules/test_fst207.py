@@ -63,7 +63,10 @@ def test_client_text_taken_apart_then_converted():
         "        before = int(gid.node_id)\n    return {}\n"
     )
     [d] = found(src)
-    assert "int(gid.node_id)" in d.message and d.fixes == []
+    assert "int(gid.node_id)" in d.message
+    # No type to declare: the fix answers 400 for it.
+    [fix] = d.fixes
+    assert fix.title.startswith("Answer 400") and any("except ValueError as exc" in e.content for e in fix.edits())
     # Checked first: silent.
     checked = src.replace("        before = int(gid.node_id)", "        before = int(gid.node_id) if gid.node_id.isdigit() else 0")
     assert found(checked) == []

@@ -174,3 +174,79 @@ def _preferred_quote(source: str) -> str:
     except (tokenize.TokenError, SyntaxError):
         pass
     return '"' if double > single else "'"
+
+
+def guard_fix(
+    ctx: "Context", node: ast.AST, kind, exception: str, code: int, detail_text: str, title: str
+) -> list[Fix]:
+    """Wrap the simple statement holding `node` (whose libcst type is `kind`) in
+    `try: … except <exception> as exc: raise HTTPException(<code>, <detail>) from exc`.
+    Not for a node in a compound statement's header (an `if` test, a `for` target)."""
+    if not _can_name_exception(ctx, node.lineno) or not _simple_statement_around(ctx, node):  # type: ignore[attr-defined]
+        return []
+
+    def build():
+        raise_text, import_edits = http_raise(ctx, code, detail_text, node.lineno)  # type: ignore[attr-defined]
+        top = ctx.model.top_level_statement(node.lineno) or ctx.tree  # type: ignore[attr-defined]
+        bound = {n.id for n in ast.walk(top) if isinstance(n, ast.Name)}
+        name = next(n for n in ("exc", "error", "exc_") if n not in bound)
+
+        def plan(snippet):
+            line = snippet.parent_statement(snippet.find(node, kind))
+            if not isinstance(line, cst.SimpleStatementLine) or len(line.body) != 1:
+                raise FixNotApplicable("not a statement of its own")
+            wrapper = cst.parse_statement(f"try:\n    pass\nexcept {exception} as {name}:\n    {raise_text} from {name}\n")
+            inner = line.with_changes(leading_lines=())
+            return {line: lambda _: wrapper.with_changes(body=wrapper.body.with_changes(body=[inner]),
+                                                           leading_lines=line.leading_lines)}
+
+        return rewrite(ctx, node, plan) + import_edits
+
+    return [Fix(title, Applicability.UNSAFE, build)]
+
+
+def _simple_statement_around(ctx: "Context", node: ast.AST) -> bool:
+    """The innermost statement holding `node` is a simple one (`x = int(v)`), not a compound
+    statement whose header holds it (`if int(v) > 3:`, `with open(p[k]):`)."""
+    stmt = ctx.model.top_level_statement(node.lineno)  # type: ignore[attr-defined]
+    start = (node.lineno, node.col_offset)  # type: ignore[attr-defined]
+    end = (node.end_lineno or node.lineno, node.end_col_offset or 0)  # type: ignore[attr-defined]
+    while stmt is not None:
+        blocks = [getattr(stmt, f, None) or [] for f in ("body", "orelse", "finalbody")]
+        blocks += [h.body for h in getattr(stmt, "handlers", ())] + [c.body for c in getattr(stmt, "cases", ())]
+        inner = next(
+            (
+                s for block in blocks for s in block
+                if isinstance(s, ast.stmt) and (s.lineno, s.col_offset) <= start
+                and end <= (s.end_lineno or s.lineno, s.end_col_offset or 0)
+            ),
+            None,
+        )
+        if inner is None:
+            return not any(blocks)
+        stmt = inner
+    return False
+
+
+def assert_to_raise_fix(ctx: "Context", node: ast.Assert, detail_text: str) -> list[Fix]:
+    """`assert cond, "msg"` becomes `if not (cond): raise HTTPException(400, "msg")`."""
+    if not _can_name_exception(ctx, node.lineno):
+        return []
+
+    def build():
+        raise_text, import_edits = http_raise(ctx, 400, detail_text, node.lineno)
+        test = ctx.text(node.test)
+        negated = f"not {test}" if isinstance(node.test, (ast.Name, ast.Attribute, ast.Call, ast.Subscript)) else f"not ({test})"
+
+        def plan(snippet):
+            line = snippet.parent_statement(snippet.find(node, cst.Assert))
+            if not isinstance(line, cst.SimpleStatementLine) or len(line.body) != 1:
+                raise FixNotApplicable("the assert shares its line")
+            if line.trailing_whitespace.comment is not None:
+                raise FixNotApplicable("the assert has a comment of its own")
+            check = cst.parse_statement(f"if {negated}:\n    {raise_text}\n")
+            return {line: lambda _: check.with_changes(leading_lines=line.leading_lines)}
+
+        return rewrite(ctx, node, plan) + import_edits
+
+    return [Fix("Raise HTTPException(400) instead (clients then receive 400 instead of 500)", Applicability.UNSAFE, build)]

@@ -17,8 +17,11 @@ from fastapi_status.core.params import (
     request_parameter,
     text_parameters,
 )
+from fastapi_status.core.payloads import literal_text
+from fastapi_status.core.statuses import describe
 from fastapi_status.fixes.cst import rewrite
 from fastapi_status.fixes.lazy import cst
+from fastapi_status.fixes.raise_http import assert_to_raise_fix, guard_fix, string_literal
 from fastapi_status.rules.base import Invalid, Rule
 
 # Conversions that raise on text they cannot read, by the qualified name of the callee, with
@@ -111,12 +114,16 @@ class BadInputAnswers500(Rule):
     parameter used nowhere else, declares the parameter with that type and drops the conversion.
     It is unsafe: clients that sent bad text receive `422` instead of `500`, and the OpenAPI
     document now says the parameter is an integer (a UUID…), which generated clients follow.
+    Where no type fits, the fix wraps the statement in `try`/`except` for what it raises and
+    raises `HTTPException`: 400 for text or a body it cannot read, 404 for a key or attribute
+    the client names that is not there (an `assert` becomes `if not …: raise
+    HTTPException(400, …)`). Also unsafe: those clients then receive 400 or 404 instead of 500.
     """
 
     code = "FST207"
     name = "bad-input-answers-500"
     summary = "The client's bad input (`int(page)` of a `str` parameter, `await request.json()`) becomes a 500"
-    fix_summary = "Declare the parameter with the type it is converted to (unsafe)"
+    fix_summary = "Declare the parameter with the type it is converted to, or answer 400/404 for the failure (unsafe)"
 
     VALID = [
         # Declared with its type: FastAPI validates it and answers 422.
@@ -182,17 +189,26 @@ class BadInputAnswers500(Rule):
             "    start = datetime.strptime(start_date, '%Y-%m-%d %H:%M:%S') if start_date else None\n"
             "    return {'start': start}\n",
         ),
-        # The body read by hand.
+        # The body read by hand; the fix answers 400 for it.
         Invalid(
             "from fastapi import APIRouter, Request\nrouter = APIRouter()\n"
             "@router.post('/set-session-cookie')\nasync def set_cookie(request: Request):\n"
             "    body = await request.json()\n    return {'session': body.get('session_id')}\n",
+            fixed="from fastapi import APIRouter, Request, HTTPException\nrouter = APIRouter()\n"
+            "@router.post('/set-session-cookie')\nasync def set_cookie(request: Request):\n    try:\n"
+            "        body = await request.json()\n    except ValueError as exc:\n"
+            "        raise HTTPException(status_code=400, detail='The body is not JSON') from exc\n"
+            "    return {'session': body.get('session_id')}\n",
         ),
         # Asserts on the upload.
         Invalid(
             "from fastapi import APIRouter, UploadFile\nrouter = APIRouter()\n"
             "@router.post('/files')\nasync def upload(file: UploadFile):\n"
             "    assert file.filename, 'No filename'\n    assert file.content_type\n    return {'ok': True}\n",
+            fixed="from fastapi import APIRouter, UploadFile, HTTPException\nrouter = APIRouter()\n"
+            "@router.post('/files')\nasync def upload(file: UploadFile):\n"
+            "    if not file.filename:\n        raise HTTPException(status_code=400, detail='No filename')\n"
+            "    assert file.content_type\n    return {'ok': True}\n",
             count=2,
         ),
         # (From phoenix) the node id of a cursor decoded from the query: client text.
@@ -280,7 +296,9 @@ def _findings(ctx: Context, route: Route, handled: set[str]) -> Iterator[Found]:
                     node,
                     f"`{ctx.text(node.func)}({shown})` raises {raises} for {what} it cannot read: "
                     f"the client's bad input becomes 500 Internal Server Error; {hint}",
-                    _declare_fix(ctx, handler, node, param, declared) if declared and param else None,
+                    _declare_fix(ctx, handler, node, param, declared) if declared and param
+                    else _guard(ctx, node, "ValueError", 400, f"Invalid {param or 'value'}") if raises != "InvalidOperation"
+                    else None,
                 )
             elif _enum_call(ctx, node) and node.args and _arg_name(node.args[0]) in params and "ValueError" not in handled:
                 param = _arg_name(node.args[0])
@@ -289,6 +307,7 @@ def _findings(ctx: Context, route: Route, handled: set[str]) -> Iterator[Found]:
                     node,
                     f"`{cls}({param})` raises ValueError for a `{param}` that is not one of its values: the client "
                     f"receives 500 Internal Server Error; declare `{param}: {cls}` so FastAPI answers 422",
+                    _guard(ctx, node, "ValueError", 400, f"Invalid {param}"),
                 )
             elif (
                 isinstance(node.func, ast.Name) and node.func.id == "getattr" and len(node.args) == 2
@@ -299,12 +318,14 @@ def _findings(ctx: Context, route: Route, handled: set[str]) -> Iterator[Found]:
                     node,
                     f"`getattr(…, {param})` without a default raises AttributeError for an unknown `{param}`: the "
                     "client receives 500 Internal Server Error; give it a default, or answer 404",
+                    _guard(ctx, node, "AttributeError", 404, "Not found"),
                 )
             elif request and _reads_json(node, request) and "JSONDecodeError" not in handled:
                 yield Found(
                     node,
                     f"`{request}.json()` raises on a body that is not JSON: the client receives 500 Internal Server "
                     "Error; declare a body parameter (a model, or `dict = Body()`) so FastAPI answers 422",
+                    _guard(ctx, node, "ValueError", 400, "The body is not JSON"),
                 )
             elif body and _validates(node, body) and "ValidationError" not in handled:
                 shown = ctx.text(node.func)
@@ -313,6 +334,7 @@ def _findings(ctx: Context, route: Route, handled: set[str]) -> Iterator[Found]:
                     f"`{shown}(…)` validates the body the handler read itself: a field of the wrong type raises "
                     "ValidationError, and the client receives 500 Internal Server Error; declare the model as "
                     "the body parameter so FastAPI answers 422",
+                    _guard(ctx, node, "ValueError", 422, "Invalid body"),
                 )
         elif (
             isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load) and isinstance(node.value, ast.Name)
@@ -324,6 +346,7 @@ def _findings(ctx: Context, route: Route, handled: set[str]) -> Iterator[Found]:
                 node,
                 f"`{node.value.id}[{param}]` raises KeyError for an unknown `{param}`: the client receives 500 "
                 f"Internal Server Error; test `{param} in {node.value.id}` and answer 404 (or declare a Literal/Enum)",
+                _guard(ctx, node, "KeyError", 404, "Not found"),
             )
         elif (
             isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load) and "KeyError" not in handled
@@ -336,6 +359,7 @@ def _findings(ctx: Context, route: Route, handled: set[str]) -> Iterator[Found]:
                 node,
                 f"`{shown}` raises KeyError for a key the client names that is not there: the client receives "
                 "500 Internal Server Error; test the key first and answer 404",
+                _guard(ctx, node, "KeyError", 404, "Not found"),
             )
         elif (
             isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load) and "KeyError" not in handled
@@ -348,6 +372,7 @@ def _findings(ctx: Context, route: Route, handled: set[str]) -> Iterator[Found]:
                 f"{ctx.text(node.slice)}: the body's model declares `{field}` a plain dict, so FastAPI accepts any "
                 "object there and the client receives 500 Internal Server Error; give it a model (or a TypedDict) "
                 "so FastAPI answers 422",
+                _guard(ctx, node, "KeyError", 400, f"Missing {ctx.text(node.slice)} in {field}"),
             )
         elif isinstance(node, ast.Assert) and "AssertionError" not in handled and _checks_input(node.test, inputs):
             test = ctx.text(node.test)
@@ -356,7 +381,25 @@ def _findings(ctx: Context, route: Route, handled: set[str]) -> Iterator[Found]:
                 node,
                 f"`assert {test}` checks what the client sent: a failed check answers 500 Internal Server Error "
                 "(and `python -O` drops it); raise HTTPException(400) instead",
+                _assert_fix(ctx, node),
             )
+
+
+def _guard(ctx: Context, node: ast.AST, exception: str, code: int, detail: str) -> Fix | None:
+    """Answer `code` for the failure: the statement wrapped in `try`/`except exception`."""
+    kind = cst.Call if isinstance(node, ast.Call) else cst.Subscript
+    fixes = guard_fix(
+        ctx, node, kind, exception, code, string_literal(ctx, detail),
+        f"Answer {code} for it (clients then receive {describe(code)} instead of 500)",
+    )
+    return fixes[0] if fixes else None
+
+
+def _assert_fix(ctx: Context, node: ast.Assert) -> Fix | None:
+    message = literal_text(node.msg) if isinstance(node.msg, (ast.Constant, ast.JoinedStr)) else None
+    detail = ctx.text(node.msg) if message is not None and node.msg is not None else string_literal(ctx, "Bad request")
+    fixes = assert_to_raise_fix(ctx, node, detail)
+    return fixes[0] if fixes else None
 
 
 def _validates(call: ast.Call, body: set[str]) -> bool:
