@@ -31,7 +31,7 @@ PLAIN = {"ValueError", "Exception", "RuntimeError", "KeyError", "LookupError", "
          "AssertionError", "FileNotFoundError", "IndexError"}
 _BUILTINS = set(dir(builtins))
 TRIES = (ast.Try, *((ast.TryStar,) if hasattr(ast, "TryStar") else ()))
-DEPTH = 3
+DEPTH = 2  # (a handler's callee, and what that one calls)
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,14 @@ class Escape:
     raise_node: ast.Raise
     function: FunctionNode  # where it is raised
     module: ModuleInfo
-    reads: frozenset[str]  # the parameters of `function` its condition reads
+
+    def reads(self) -> frozenset[str]:
+        """The parameters of `function` the raise's condition reads (computed when asked: most
+        escapes are dismissed by their message first)."""
+        params = {a.arg for a in (*self.function.args.posonlyargs, *self.function.args.args, *self.function.args.kwonlyargs)}
+        return frozenset(
+            n.id for test, _ in conditions_at(self.function, self.raise_node) for n in ast.walk(test) if isinstance(n, ast.Name)
+        ) & params
 
 
 def escapes(
@@ -66,7 +73,6 @@ def _escapes(
     memo[key] = ([], frozenset({module.name}))  # (a recursive call sees nothing more)
     found: list[Escape] = []
     depends = {module.name}
-    params = {a.arg for a in (*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs)}
     if local:
         tries = [t for kind in TRIES for t in own_nodes_in(ctx, function, kind) if t.body and t.handlers]
         nodes = [*own_nodes_in(ctx, function, ast.Raise), *own_nodes_in(ctx, function, ast.Call)]
@@ -77,12 +83,9 @@ def _escapes(
             raised = _plain(module, node)
             if raised is None or caught(tries, node, raised):
                 continue
-            reads = {
-                n.id for test, _ in conditions_at(function, node) for n in ast.walk(test) if isinstance(n, ast.Name)
-            } & params
             exc = node.exc
             message = exc.args[0] if isinstance(exc, ast.Call) and exc.args else None
-            found.append(Escape(raised, message, node, function, module, frozenset(reads)))
+            found.append(Escape(raised, message, node, function, module))
         elif isinstance(node, ast.Call) and depth > 1:
             target = callee(view, module, node)
             if target is None:

@@ -50,7 +50,7 @@ class ClientErrorRaisedAs500(Rule):
 
     It also follows the calls such a function makes with what the client sent, into the
     module's own functions and (with the project around it: `fastapi-status check` reads it)
-    into the project's other modules, classes' static and class methods included, three calls
+    into the project's other modules, classes' static and class methods included, two calls
     deep: `init_ws_context(session)` whose `WebsocketSession.require` raises
     `ValueError("Session not found")`. Down there a "not found" counts when what the call is
     given names what is missing (`session`, "Session not found"); any other message ("Invalid
@@ -238,11 +238,18 @@ class ClientErrorRaisedAs500(Rule):
         view = ctx.settings.project
         module = module_info(ctx)
         for function in _answering_functions(ctx):
-            # First the calls into a function that lets a plain exception out (cheap: resolved
-            # names and memoized facts); only then what the client sent.
+            calls = [c for c in own_nodes_in(ctx, function, ast.Call) if c.args or c.keywords]
+            if not calls:
+                continue
+            client = _client_names(ctx, function)
+            if not client:
+                continue
+            # Where the client's names are used: a call takes them when one is inside its arguments.
+            used = sorted((n.lineno, n.col_offset) for n in nodes_in(ctx, function, ast.Name) if n.id in client)
+            # Only the calls that take them are resolved (a call into another module reads it).
             raising = []
-            for call in own_nodes_in(ctx, function, ast.Call):
-                if not call.args and not call.keywords:
+            for call in calls:
+                if not _uses_any(used, [*call.args, *(k.value for k in call.keywords)]):
                     continue
                 target = callee(view, module, call)
                 if target is None or target.function is function:
@@ -252,16 +259,9 @@ class ClientErrorRaisedAs500(Rule):
                     raising.append((call, target, found))
             if not raising:
                 continue
-            client = _client_names(ctx, function)
-            if not client:
-                continue
             tries = _tries_in(ctx, function)
             said: set[str] = set()
-            # Where the client's names are used: a call takes them when one is inside its arguments.
-            used = sorted((n.lineno, n.col_offset) for n in nodes_in(ctx, function, ast.Name) if n.id in client)
             for call, target, found in sorted(raising, key=lambda r: (r[0].lineno, r[0].col_offset)):
-                if not _uses_any(used, [*call.args, *(k.value for k in call.keywords)]):
-                    continue
                 for escape in found:
                     if escape.exception in mapped or caught(tries, call, escape.exception):
                         continue
@@ -353,7 +353,7 @@ def _client_error(escape: Escape, call: ast.Call, target, client: set[str]) -> t
         if noun is None or not any(_identifies(singular(noun), a) for a in given):
             return None
         return 404, "what the client named", text
-    if escape.function is not target.function or not escape.reads & _client_parameters(call, target, client):
+    if escape.function is not target.function or not escape.reads() & _client_parameters(call, target, client):
         return None
     if meaning is not None:
         return meaning.status, "the client's request", text

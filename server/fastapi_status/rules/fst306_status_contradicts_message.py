@@ -7,7 +7,7 @@ from typing import Iterable
 from fastapi_status.core.callees import answers_requests, enclosing_function
 from fastapi_status.core.context import Context
 from fastapi_status.core.diagnostics import Applicability, Diagnostic, Fix
-from fastapi_status.core.exception_handlers import may_catch
+from fastapi_status.core.exception_handlers import SERVER_ERROR_HANDLERS, may_catch
 from fastapi_status.core.flow import conditions_at
 from fastapi_status.core.inputs import root_name
 from fastapi_status.core.messages import (
@@ -21,7 +21,7 @@ from fastapi_status.core.messages import (
     singular,
     subject,
 )
-from fastapi_status.core.model import kwarg
+from fastapi_status.core.model import kwarg, last_name
 from fastapi_status.core.params import DEPENDENCY_MARKERS, markers_of, parameters
 from fastapi_status.core.payloads import literal_text
 from fastapi_status.core.raises import TRIES, callee, escapes, module_info
@@ -450,6 +450,8 @@ def _carried_message(ctx: Context, call: ast.Call, message: ast.expr | None, sta
         )
         if handler is None:
             continue
+        if handler.type is None or last_name(handler.type) in SERVER_ERROR_HANDLERS or isinstance(handler.type, ast.Tuple):
+            return None  # (`except Exception as e: … str(e)` carries every failure: no one message to read)
         module = module_info(ctx)
         inner_tries = [t for stmt in node.body for t in ast.walk(stmt) if isinstance(t, TRIES) and t.body]
         routes = ctx.model.routes_of(function)
