@@ -69,7 +69,8 @@ class StatusContradictsMessage(Rule):
     - `except ValueError as e: raise HTTPException(400, detail=str(e))`, when the `try` calls a
       function (of the module, or of the project) that raises that exception with a message
       naming another status ("File size too large", "Dataset does not exist" under
-      `/datasets/{id}`): the client gets the written status for it. No fix: the other
+      `/datasets/{id}`): the client gets the written status for it. Only for an `except` of
+      a named class (`except Exception as e` carries every failure). No fix: the other
       messages of the same `except` may well be 400s.
 
     The message may be a string, an f-string, `"…".format(…)`, a string constant of the
