@@ -80,7 +80,7 @@ def _escapes(
         tries, nodes = tries_of(function), own_nodes(function)
     for node in nodes:
         if isinstance(node, ast.Raise):
-            raised = _plain(module, node)
+            raised = plain_exception(module, node)
             if raised is None or caught(tries, node, raised):
                 continue
             exc = node.exc
@@ -133,7 +133,7 @@ def _static_or_class(method: FunctionNode) -> bool:
     return any(isinstance(d, ast.Name) and d.id in ("staticmethod", "classmethod") for d in method.decorator_list)
 
 
-def _plain(module: ModuleInfo, node: ast.Raise) -> str | None:
+def plain_exception(module: ModuleInfo, node: ast.Raise) -> str | None:
     """`raise ValueError(…)` of a builtin exception (not a class or an import of the module
     under that name)."""
     exc = node.exc

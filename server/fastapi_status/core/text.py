@@ -72,3 +72,7 @@ def parse_quietly(source: str | bytes, mode: str = "exec") -> ast.AST:
         warnings.simplefilter("ignore")
         return ast.parse(source, mode=mode)
 
+
+def shorten(text: str, limit: int = 40) -> str:
+    """`text` cut to `limit` characters with "…", for a diagnostic that quotes code."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"

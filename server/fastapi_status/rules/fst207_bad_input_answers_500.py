@@ -19,6 +19,7 @@ from fastapi_status.core.params import (
 )
 from fastapi_status.core.payloads import literal_text
 from fastapi_status.core.statuses import describe
+from fastapi_status.core.text import shorten
 from fastapi_status.fixes.cst import rewrite
 from fastapi_status.fixes.lazy import cst
 from fastapi_status.fixes.raise_http import assert_to_raise_fix, guard_fix, string_literal
@@ -368,7 +369,7 @@ def _findings(ctx: Context, route: Route, handled: set[str]) -> Iterator[Found]:
             field = free[_free_form_key(node, free)]
             yield Found(
                 node,
-                f"`{_short(ctx.text(node))}` raises KeyError when the client's `{field}` has no "
+                f"`{shorten(ctx.text(node))}` raises KeyError when the client's `{field}` has no "
                 f"{ctx.text(node.slice)}: the body's model declares `{field}` a plain dict, so FastAPI accepts any "
                 "object there and the client receives 500 Internal Server Error; give it a model (or a TypedDict) "
                 "so FastAPI answers 422",
@@ -584,10 +585,6 @@ def _free_form_key(node: ast.Subscript, free: dict[str, str]) -> str | None:
         key = f"{value.value.id}.{value.attr}"
         return key if key in free else None
     return None
-
-
-def _short(text: str) -> str:
-    return text if len(text) <= 40 else text[:39] + "…"
 
 
 def _keyed(key: ast.expr) -> bool:

@@ -22,15 +22,11 @@ from fastapi_status.core.params import (
     text_parameters,
 )
 from fastapi_status.core.payloads import literal_text
-from fastapi_status.core.raises import TRIES, Escape, callee, caught, escapes, module_info
+from fastapi_status.core.raises import TRIES, Escape, callee, caught, escapes, module_info, plain_exception
 from fastapi_status.core.statuses import describe
-from fastapi_status.core.text import lazy_pattern, words
+from fastapi_status.core.text import lazy_pattern, shorten, words
 from fastapi_status.fixes.raise_http import raise_instead_fix
 from fastapi_status.rules.base import Invalid, Rule
-
-# Builtin exceptions a handler raises to report a failure; nothing maps them unless the app says so.
-PLAIN = {"ValueError", "Exception", "RuntimeError", "KeyError", "LookupError", "TypeError", "PermissionError",
-         "AssertionError"}
 
 
 class ClientErrorRaisedAs500(Rule):
@@ -198,12 +194,13 @@ class ClientErrorRaisedAs500(Rule):
         mapped = mapped_exceptions(ctx)
         if ANYTHING in mapped:
             return
+        module = module_info(ctx)
         for node in ctx.nodes(ast.Raise):
             exc = node.exc
-            if not (isinstance(exc, ast.Call) and isinstance(exc.func, ast.Name) and exc.args):
+            if not (isinstance(exc, ast.Call) and exc.args):
                 continue
-            raised = exc.func.id
-            if raised not in PLAIN or raised in mapped or _bound(ctx, raised):
+            raised = plain_exception(module, node)
+            if raised is None or raised in mapped:
                 continue
             found = message_text(ctx, exc.args[0])
             if found is None:
@@ -275,7 +272,7 @@ class ClientErrorRaisedAs500(Rule):
                     yield ctx.diagnostic(
                         self,
                         call,
-                        f"`{_short(ctx.text(call.func))}(…)` raises {escape.exception}({quoted(text)}) (`{_where(escape)}`, "
+                        f"`{shorten(ctx.text(call.func))}(…)` raises {escape.exception}({quoted(text)}) (`{_where(escape)}`, "
                         f"line {escape.raise_node.lineno}) for {what}, and nothing maps {escape.exception} to an answer: the "
                         f"client receives 500 Internal Server Error; catch it and raise HTTPException({status})",
                     )
@@ -419,15 +416,6 @@ def _tries_in(ctx: Context, function: FunctionNode) -> list:
     return [
         t for kind in TRIES for t in own_nodes_in(ctx, function, kind) if t.body and t.handlers
     ]
-
-
-def _short(text: str) -> str:
-    return text if len(text) <= 40 else text[:39] + "…"
-
-
-def _bound(ctx: Context, name: str) -> bool:
-    """`name` is the module's own (a class, an import), not the builtin exception."""
-    return name in ctx.model.classes or ctx.model.imports.lookup(name) is not None
 
 
 def _names_the_request(ctx: Context, function: FunctionNode, message: ast.expr, text: str, names: set[str]) -> bool:
