@@ -24,7 +24,7 @@ from fastapi_status.core.messages import (
 from fastapi_status.core.model import kwarg, last_name
 from fastapi_status.core.params import DEPENDENCY_MARKERS, markers_of, parameters
 from fastapi_status.core.payloads import literal_text
-from fastapi_status.core.raises import TRIES, callee, escapes, module_info
+from fastapi_status.core.raises import TRIES, callee, caught, escapes, module_info
 from fastapi_status.core.status_sites import exception_status_expr, status_sites
 from fastapi_status.core.statuses import describe
 from fastapi_status.core.text import lazy_pattern, words
@@ -454,7 +454,7 @@ def _carried_message(ctx: Context, call: ast.Call, message: ast.expr | None, sta
         if handler.type is None or last_name(handler.type) in SERVER_ERROR_HANDLERS or isinstance(handler.type, ast.Tuple):
             return None  # (`except Exception as e: … str(e)` carries every failure: no one message to read)
         module = module_info(ctx)
-        inner_tries = [t for stmt in node.body for t in ast.walk(stmt) if isinstance(t, TRIES) and t.body]
+        inner_tries = [t for stmt in node.body for t in ast.walk(stmt) if isinstance(t, TRIES) and t.body and t.handlers]
         routes = ctx.model.routes_of(function)
         for inner in (n for stmt in node.body for n in ast.walk(stmt)):
             if not isinstance(inner, ast.Call):
@@ -464,7 +464,7 @@ def _carried_message(ctx: Context, call: ast.Call, message: ast.expr | None, sta
                 continue
             for escape in escapes(ctx.settings.project, target.module, target.function, ctx=ctx):
                 text = literal_text(escape.message) if isinstance(escape.message, (ast.Constant, ast.JoinedStr)) else None
-                if text is None or not may_catch(handler, escape.exception) or _caught_inside(inner_tries, inner, escape):
+                if text is None or not may_catch(handler, escape.exception) or caught(inner_tries, inner, escape.exception):
                     continue
                 meaning = meaning_of(text)
                 if meaning is None or meaning.status >= 500 or status not in meaning.contradicted_by:
@@ -475,15 +475,6 @@ def _carried_message(ctx: Context, call: ast.Call, message: ast.expr | None, sta
                 return text, meaning, escape
         return None
     return None
-
-
-def _caught_inside(tries: list, call: ast.Call, escape) -> bool:
-    """A `try` inside the outer one, around the call, catches the exception first."""
-    return any(
-        t.body[0].lineno <= call.lineno <= (t.body[-1].end_lineno or t.body[-1].lineno)
-        and any(may_catch(h, escape.exception) for h in t.handlers)
-        for t in tries
-    )
 
 
 def _exception_text(message: ast.expr | None) -> str | None:
