@@ -132,8 +132,11 @@ def load(path: Path) -> Config:
     """Read and validate one pyproject.toml (or a fastapi-status.toml-like file with the table)."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        bad = exc.object[exc.start : exc.start + 1].hex()
+        raise ConfigError(f"{path}: cannot read: not valid UTF-8 (byte 0x{bad} at offset {exc.start}); TOML files are UTF-8") from exc
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
     table = data.get("tool", {}).get(SECTION, {}) if isinstance(data.get("tool"), dict) else {}
@@ -254,8 +257,24 @@ def modified_ns(path: Path) -> int | None:
 
 
 def _has_section(path: Path) -> bool:
+    """The file configures fastapi-status: `[tool.fastapi-status]` in any spelling TOML allows
+    (`[tool."fastapi-status"]`, `tool.fastapi-status.select = …`, `fastapi-status = …` under
+    `[tool]`). A file that mentions it but does not read (not UTF-8, bad TOML, not a table)
+    counts, so that `load` says what is wrong with it instead of it being ignored."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        data = path.read_bytes()
+    except OSError:
         return False
-    return f"tool.{SECTION}" in text or f'tool."{SECTION}"' in text
+    if SECTION.encode() not in data:
+        return False
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    if f"tool.{SECTION}" in text or f'tool."{SECTION}"' in text:
+        return True
+    try:  # `fastapi-status = …` may be a key of [tool] or, say, a dependency's name
+        tool = tomllib.loads(text).get("tool")
+    except tomllib.TOMLDecodeError:
+        return False  # (only a mention elsewhere: a file that is not ours to report)
+    return isinstance(tool, dict) and SECTION in tool

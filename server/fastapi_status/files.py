@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import stat
 import tokenize
 from pathlib import Path
 
@@ -28,6 +29,9 @@ def discover(paths: list[str], finder: ConfigFinder) -> tuple[list[Path], list[s
         path = Path(raw)
         if not path.exists():
             errors.append(f"{raw}: No such file or directory")
+            continue
+        if not path.is_dir() and not path.is_file():
+            errors.append(f"{raw}: not a regular file ({_kind(path)}); skipped")
             continue
         if path.is_file():
             key = str(real_path(path))
@@ -62,9 +66,28 @@ def discover(paths: list[str], finder: ConfigFinder) -> tuple[list[Path], list[s
                 file = Path(prefix + name)
                 if config.exclude and config.is_excluded(file):
                     continue
+                if not regular_file(prefix + name):
+                    continue  # a FIFO would block the read forever; a socket cannot be read
                 seen.add(key)
                 files.append(file)
     return files, errors
+
+
+def regular_file(path: str) -> bool:
+    """Not a FIFO, socket or device (reading one would block or fail). A path that cannot be
+    stat'ed counts (a dangling symlink): reading it reports why."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return True
+
+
+def _kind(path: Path) -> str:
+    mode = os.stat(path).st_mode
+    for test, name in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device")):
+        if test(mode):
+            return name
+    return "not a file or folder"
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -101,7 +124,7 @@ def project_files(root: str) -> list[str]:
     found = []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = [d for d in dirnames if d not in SKIP_DIRS and not d.endswith(".egg-info")]
-        found += [os.path.join(dirpath, n) for n in filenames if n.endswith(".py")]
+        found += [p for n in filenames if n.endswith(".py") and regular_file(p := os.path.join(dirpath, n))]
     return found
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 import ast
 import os
 import re
+import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -235,8 +236,9 @@ def handled_exceptions(root: str) -> frozenset[str]:
                 continue
             try:
                 path = os.path.join(dirpath, name)
-                if os.path.getsize(path) > _MAX_FILE:
-                    continue
+                info = os.stat(path)
+                if info.st_size > _MAX_FILE or not stat.S_ISREG(info.st_mode):
+                    continue  # (a FIFO would block the read)
                 with open(path, "rb") as f:
                     data = f.read()
             except OSError:

@@ -29,6 +29,14 @@ RACY_SECONDS = 1.0
 FORMAT = 2  # (2: entries carry the files they depend on)
 
 
+def _entry_ok(entry: object) -> bool:
+    """A manifest entry as `remember` writes it: [mtime_ns, size, settings key, records, deps]."""
+    return (
+        isinstance(entry, list) and len(entry) == 5 and isinstance(entry[0], int) and isinstance(entry[1], int)
+        and isinstance(entry[2], str) and isinstance(entry[3], list) and isinstance(entry[4], list)
+    )
+
+
 class Cache:
     def __init__(self, root: Path) -> None:
         self.dir = root / CACHE_DIR / __version__
@@ -43,9 +51,14 @@ class Cache:
         if self._manifest is None:
             try:
                 raw = json.loads(self._manifest_path.read_text(encoding="utf-8"))
-                self._manifest, self._written_at = raw["files"], float(raw["written_at"])
-            except (OSError, ValueError, KeyError, TypeError):
-                self._manifest = {}
+                files, written_at = raw["files"], float(raw["written_at"])
+                if not isinstance(files, dict):
+                    raise TypeError("files")
+                # A cache that does not read is discarded: keep only well-formed entries.
+                self._manifest = {p: e for p, e in files.items() if _entry_ok(e)}
+                self._written_at = written_at
+            except (OSError, ValueError, KeyError, TypeError, AttributeError):
+                self._manifest, self._written_at = {}, 0.0
         return self._manifest
 
     @staticmethod
@@ -89,7 +102,7 @@ class Cache:
             return None
         try:
             return [Record.from_json(r) for r in entry[3]]
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, AttributeError):
             return None
 
     def remember(
@@ -140,7 +153,7 @@ class Cache:
             if not self._unchanged(raw["deps"], None):
                 return None
             return [Record.from_json(r) for r in raw["records"]], raw["deps"]
-        except (OSError, ValueError, KeyError, TypeError):
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None  # missing or corrupt: analyse again
 
     def put(self, key: str, records: list[Record], deps: list | None = None) -> None:

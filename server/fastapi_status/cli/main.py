@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import difflib
 import os
 import sys
+import tempfile
 from pathlib import Path
+from stat import S_IMODE
 
 from fastapi_status import __version__
 from fastapi_status.cli import output
@@ -15,8 +18,10 @@ from fastapi_status.cli.cache import Cache
 from fastapi_status.cli.records import FileReport, Record
 from fastapi_status.config import ConfigError, ConfigFinder, Overrides, check_selectors
 from fastapi_status.core.analyze import Settings, analyze, collector_paused
-from fastapi_status.core.fix_all import fix_source
+from fastapi_status.core.failures import failure_report
+from fastapi_status.core.fix_all import fix_failure, fix_source
 from fastapi_status.core.project import ProjectIndex
+from fastapi_status.core.text import split_lines
 from fastapi_status.files import (
     ReadError,
     decode,
@@ -58,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--config", type=Path, help="the pyproject.toml to use instead of the nearest one")
     check.add_argument("--status-style", choices=("auto", "constant", "number"), help="how fixes write status codes")
     check.add_argument("--quiet", "-q", action="store_true", help="print findings only, no summary")
+    check.add_argument("--verbose", "-v", action="store_true", help="show the tracebacks of internal errors")
 
     lsp = sub.add_parser("lsp", help="run the language server (stdio; --tcp for debugging)")
     lsp.add_argument("--tcp", action="store_true", help="listen on TCP instead of stdio")
@@ -139,15 +145,46 @@ def process_file(path: str, display: str, settings: Settings, mode: str, unsafe:
         with collector_paused():  # the fixes' libcst trees too
             fixed_text, fixed, result, errors = fix_source(text, settings, unsafe)
     report.records = [Record.from_diagnostic(d, with_edits) for d in result.diagnostics]
-    report.errors = errors + [f"rule {code} failed and was skipped:\n{tb}" for code, tb in result.errors]
+    report.errors = errors + [f"rule {code} failed and was skipped: {tb}" for code, tb in result.errors]
+    if with_edits:
+        report.errors += [fix_failure(d, d.preferred_fix) for d in result.diagnostics if d.preferred_fix and d.preferred_fix.error]
     report.fixed = fixed
     if settings.project is not None:
         report.reads = sorted(settings.project.reads - {os.path.abspath(path)})
     if fixed_text != text:
         report.old_text, report.new_text = text, fixed_text
         if mode == "fix":
-            Path(path).write_bytes(fixed_text.encode(encoding))
+            report.write_error = write_if_unchanged(path, data, fixed_text.encode(encoding))
+            if report.write_error:  # the file keeps its problems
+                report.fixed = 0
+                report.records = [Record.from_diagnostic(d, False) for d in analyze(text, settings).diagnostics]
     return report
+
+
+def write_if_unchanged(path: str, read: bytes, new: bytes) -> str | None:
+    """Write the fixed text over `path` if the file still holds what was read (else the user's
+    edit made meanwhile would be lost); through a temporary file and a rename, so that the file
+    is never half written, keeping its mode. None when written, else why not."""
+    try:
+        if Path(path).read_bytes() != read:
+            return "changed while it was being fixed; not written (run the fix again)"
+        mode = os.stat(path).st_mode
+        if not os.access(path, os.W_OK) or not mode & 0o222:  # (root may write a read-only file)
+            return "cannot write: the file is read-only; not fixed"
+        target = os.path.realpath(path)  # (a symlink stays a symlink: its target is replaced)
+        fd, tmp = tempfile.mkstemp(prefix=".fastapi-status-", suffix=".tmp", dir=os.path.dirname(target))
+    except OSError as exc:
+        return f"cannot write: {exc.strerror or exc}; not fixed"
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(new)
+        os.chmod(tmp, S_IMODE(mode))
+        os.replace(tmp, target)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        return f"cannot write: {exc.strerror or exc}; not fixed"
+    return None
 
 
 _PROJECTS: dict[str, ProjectIndex] = {}
@@ -233,16 +270,10 @@ def run_check(args: argparse.Namespace) -> int:
     if len(pending) > PARALLEL_THRESHOLD and (os.cpu_count() or 1) > 1:
         # Largest files first, one at a time: the big ones do not end up last on one core.
         order = sorted(range(len(pending)), key=lambda k: -sizes.get(pending[k][0], 0))
-        from concurrent.futures import ProcessPoolExecutor  # only when there is work to share
-
         all_rules()  # imported once here: workers forked from this process start with them
-        with ProcessPoolExecutor() as pool:
-            ordered = list(pool.map(_process_packed, [pending[k][1] for k in order], chunksize=1))
-        results = [None] * len(pending)
-        for k, report in zip(order, ordered):
-            results[k] = report
+        results = run_in_pool([pending[k][1] for k in order], order, len(pending))
     else:
-        results = [process_file(*job) for _, job in pending]
+        results = [_process_packed(job) for _, job in pending]
     for (i, _), report in zip(pending, results):
         reports[i] = report
         if cache is not None and i in keys and not report.errors:
@@ -254,17 +285,27 @@ def run_check(args: argparse.Namespace) -> int:
         cache.save()
 
     done = [r for r in reports if r is not None]
+    failed = internal = False
     for report in done:
         for error in report.errors:
-            print(f"fastapi-status: internal error in {report.path}: {error}", file=sys.stderr)
+            failed = internal = True
+            first, _, details = error.partition("\n")
+            print(f"fastapi-status: internal error in {report.path}: {first}", file=sys.stderr)
+            if args.verbose and details.strip():
+                print(details.rstrip(), file=sys.stderr)
+        if report.write_error:
+            failed = True
+            print(f"fastapi-status: error: {report.path}: {report.write_error}", file=sys.stderr)
+    if internal and not args.verbose:
+        print("fastapi-status: (--verbose shows the tracebacks; please report internal errors with the code that caused them)", file=sys.stderr)
 
     if args.diff:
         changed = [r for r in done if r.new_text is not None]
         for r in changed:
             sys.stdout.writelines(
                 difflib.unified_diff(
-                    r.old_text.splitlines(keepends=True),  # type: ignore[union-attr]
-                    r.new_text.splitlines(keepends=True),  # type: ignore[union-attr]
+                    split_lines(r.old_text),  # type: ignore[arg-type]  (Python's line breaks only:
+                    split_lines(r.new_text),  # type: ignore[arg-type]   str.splitlines breaks at \f too)
                     f"a/{Path(r.path).as_posix()}",
                     f"b/{Path(r.path).as_posix()}",
                 )
@@ -272,7 +313,7 @@ def run_check(args: argparse.Namespace) -> int:
         fixed = sum(r.fixed for r in changed)
         print(f"\nWould fix {fixed} problem{'s' if fixed != 1 else ''}.", file=sys.stderr)
         status = EXIT_PROBLEMS if changed else EXIT_OK
-        if path_errors:
+        if path_errors or failed:
             return EXIT_ERROR
         return EXIT_OK if args.exit_zero else status
 
@@ -281,15 +322,53 @@ def run_check(args: argparse.Namespace) -> int:
     if args.format == "text" and not args.quiet:
         if any(r.records for r in done):
             print()
-        print(output.summary(done, args.fix, args.unsafe_fixes))
-    if path_errors:
+        print(output.summary(done, args.fix, args.unsafe_fixes, failed or bool(path_errors)))
+    if path_errors or failed:
         return EXIT_ERROR
     problems = any(r.records for r in done)
     return EXIT_PROBLEMS if problems and not args.exit_zero else EXIT_OK
 
 
 def _process_packed(job: tuple) -> FileReport:
-    return process_file(*job)
+    """`process_file`, which never raises: a failure outside the rules (a bug) is that file's
+    internal error, and the other files go on."""
+    try:
+        return process_file(*job)
+    except Exception as exc:
+        report = FileReport(job[1])
+        report.errors.append(f"the check failed: {failure_report(exc)}")
+        return report
+
+
+def run_in_pool(jobs: list[tuple], slots: list[int], size: int) -> list[FileReport | None]:
+    """Each job's report, in a process pool, at index `slots[k]` of the result. A worker that
+    dies (a crash in native code) breaks the pool and loses the jobs in flight: those run again
+    in a new pool, and what is lost again runs one process each, so that only the file that
+    crashes a process goes unchecked, and says so."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    results: list[FileReport | None] = [None] * size
+    lost = list(range(len(jobs)))
+    for attempt in ("pool", "pool", "alone"):
+        if not lost:
+            break
+        again = []
+        batches = [lost] if attempt == "pool" else [[k] for k in lost]
+        for batch in batches:
+            with ProcessPoolExecutor(max_workers=1 if attempt == "alone" else None) as pool:
+                futures = [(k, pool.submit(_process_packed, jobs[k])) for k in batch]
+                for k, future in futures:
+                    try:
+                        results[slots[k]] = future.result()
+                    except BrokenProcessPool:
+                        again.append(k)
+        lost = again
+    for k in lost:
+        report = FileReport(jobs[k][1])
+        report.errors.append("the analysis of this file crashed the worker process (in native code); the file was not checked")
+        results[slots[k]] = report
+    return results
 
 
 if __name__ == "__main__":

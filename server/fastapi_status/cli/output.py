@@ -161,9 +161,14 @@ def _github(reports: list[FileReport], out: TextIO) -> None:
             out.write(f"::{level} {props}::{_escape(f'{r.code} {r.message}')}\n")
 
 
-def summary(reports: list[FileReport], fixing: bool, unsafe: bool) -> str:
+def summary(reports: list[FileReport], fixing: bool, unsafe: bool, failed: bool = False) -> str:
+    """The last line of a text report. With `failed` (an internal error, a file not written or
+    not found), never "All checks passed!": some of the checks did not run."""
     remaining = sum(len(r.records) for r in reports)
     fixed = sum(r.fixed for r in reports)
+    if failed:
+        found = f"Found {remaining} problem{'' if remaining == 1 else 's'}" + (f" ({fixed} fixed)" if fixing else "")
+        return f"{found}, but not every check ran: see the errors above."
 
     def problems(n: int) -> str:
         return f"{n} problem" + ("" if n == 1 else "s")

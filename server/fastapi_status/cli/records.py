@@ -89,3 +89,4 @@ class FileReport:
     old_text: str | None = None
     errors: list[str] = field(default_factory=list)  # internal errors (a rule crashed, a fix broke the code)
     reads: list[str] = field(default_factory=list)  # other files of the project the analysis read
+    write_error: str | None = None  # why --fix did not write the fixed text (the file changed, is read-only)

@@ -11,12 +11,12 @@ import contextlib
 import gc
 import re
 import sys
-import traceback
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from fastapi_status.core.diagnostics import Diagnostic, Edit, Position, Range, Severity
-from fastapi_status.core.text import parse_quietly, split_lines
+from fastapi_status.core.failures import failure_report
+from fastapi_status.core.text import TooDeeplyNested, deep_enough, parse_quietly, split_lines
 from fastapi_status.rules import SYNTAX_ERROR_CODE, all_rules, default_selection
 
 if TYPE_CHECKING:
@@ -56,7 +56,7 @@ class Settings:
 @dataclass
 class Analysis:
     diagnostics: list[Diagnostic]
-    # (rule code, formatted traceback) for each rule that raised; that rule's results are dropped.
+    # (rule code, failure_report) for each rule that raised; that rule's results are dropped.
     errors: list[tuple[str, str]] = field(default_factory=list)
     parsed: bool = True
     # The analysed state (tree, model, flows) for features that read it: hover, inlay hints.
@@ -119,6 +119,8 @@ def syntax_error_diagnostic(exc: SyntaxError | ValueError, source: str) -> Diagn
         line = exc.lineno or 1
         col = max((exc.offset or 1) - 1, 0)
         msg = f"SyntaxError: {exc.msg}; the file was not checked"
+        if isinstance(exc, TooDeeplyNested):
+            msg = f"Cannot parse: {exc.msg} (a generated expression?); the file was not checked"
         newer = newer_syntax(exc)
         if newer is not None:
             (major, minor), what = newer
@@ -142,6 +144,7 @@ def analyze(source: str, settings: Settings | None = None, tree: ast.Module | No
     from fastapi_status.core.context import Context
 
     settings = settings or Settings()
+    deep_enough()
     with collector_paused():
         if tree is None:
             try:
@@ -178,8 +181,8 @@ def run_rules(ctx: "Context") -> tuple[list[Diagnostic], list[tuple[str, str]]]:
                 continue
             try:
                 diagnostics.extend(rule_cls().check(ctx))
-            except Exception:  # one broken rule must not take the others down
-                errors.append((rule_cls.code, traceback.format_exc()))
+            except Exception as exc:  # one broken rule must not take the others down
+                errors.append((rule_cls.code, failure_report(exc)))
     lines = ctx.lines
     kept = []
     for d in diagnostics:

@@ -11,6 +11,7 @@ import enum
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
+from fastapi_status.core.failures import failure_report
 from fastapi_status.core.text import line_starts
 
 DOCS_URL = "https://github.com/fastapi-status/fastapi-status/blob/main/docs/rules.md"
@@ -77,18 +78,24 @@ class Fix:
         self.applicability = applicability
         self._build = build
         self._edits: tuple[Edit, ...] | None = None
+        # Set when building the edits raised (a bug, or code too deep for libcst): what went
+        # wrong, as `analyze.failure_report` writes it. The fix then has no edits.
+        self.error: str | None = None
 
     @property
     def is_safe(self) -> bool:
         return self.applicability is Applicability.SAFE
 
     def edits(self) -> tuple[Edit, ...]:
-        """The edits, sorted by position. Empty when the fix turned out not to apply."""
+        """The edits, sorted by position. Empty when the fix turned out not to apply, or when
+        building it failed (then `error` says why: one broken fix must not take the run down)."""
         if self._edits is None:
             try:
                 self._edits = tuple(sorted(self._build(), key=lambda e: e.range))
             except FixNotApplicable:
                 self._edits = ()
+            except Exception as exc:
+                self._edits, self.error = (), failure_report(exc)
         return self._edits
 
     def __repr__(self) -> str:

@@ -17,10 +17,17 @@ def allowed_fix(d: Diagnostic, unsafe: bool) -> Fix | None:
     return fix
 
 
+def fix_failure(d: Diagnostic, fix: Fix) -> str:
+    """The internal error for a fix whose edits could not be built (`Fix.error`)."""
+    start = d.range.start
+    return f"line {start.line}, column {start.col + 1}: the fix for {d.code} failed and was skipped: {fix.error}"
+
+
 def fix_source(source: str, settings: Settings, unsafe: bool) -> tuple[str, int, Analysis, list[str]]:
     """The fixed text, how many problems were fixed, the analysis of the result, and errors."""
     fixed = 0
     errors: list[str] = []
+    reported: set[str] = set()
     result = analyze(source, settings)
     for _ in range(MAX_ROUNDS):
         if not result.parsed:
@@ -32,6 +39,9 @@ def fix_source(source: str, settings: Settings, unsafe: bool) -> tuple[str, int,
             if fix is None:
                 continue
             edits = fix.edits()
+            if fix.error is not None and fix.error not in reported:
+                reported.add(fix.error)
+                errors.append(fix_failure(d, fix))
             if not edits or any(e.range.overlaps(t.range) for e in edits for t in taken):
                 continue
             taken.extend(edits)

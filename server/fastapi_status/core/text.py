@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
+import sys
 import warnings
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -32,6 +33,18 @@ def split_lines(source: str) -> list[str]:
     if pos < len(source):
         out.append(source[pos:])
     return out
+
+
+def common_prefix(a: str, b: str) -> int:
+    """The length of the longest common prefix (by halving: each step compares in C)."""
+    low, high = 0, min(len(a), len(b))
+    while low < high:
+        mid = (low + high + 1) // 2
+        if a[low:mid] == b[low:mid]:
+            low = mid
+        else:
+            high = mid - 1
+    return low
 
 
 def line_starts(source: str) -> list[int]:
@@ -65,12 +78,35 @@ class lazy_pattern:  # noqa: N801 (used like re.compile)
         return getattr(self._compiled, name)
 
 
+class TooDeeplyNested(SyntaxError):
+    """The code nests deeper than Python's parser can follow (20,000 `+` terms, 5,000 `not`):
+    `ast.parse` gives up with RecursionError or MemoryError. A SyntaxError, so that every caller
+    that copes with code that does not parse copes with this too."""
+
+
+# Python's default recursion limit (1,000) stops the rules' tree walks on a 600-branch `elif`
+# chain and libcst on 150 nested dicts; this much is safe on a thread's default 8 MB stack
+# (a 9,000-branch chain, 60,000 chained calls: the parser gives up first).
+RECURSION_LIMIT = 10_000
+
+
+def deep_enough() -> None:
+    """Raise the recursion limit to RECURSION_LIMIT (never lower it)."""
+    if sys.getrecursionlimit() < RECURSION_LIMIT:
+        sys.setrecursionlimit(RECURSION_LIMIT)
+
+
 def parse_quietly(source: str | bytes, mode: str = "exec") -> ast.AST:
     """`ast.parse` without the warnings CPython emits about the user's code (an invalid escape
-    such as "\\d" in a string): they are not ours to print."""
+    such as "\\d" in a string): they are not ours to print. Code nested too deeply to parse
+    raises TooDeeplyNested."""
+    deep_enough()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return ast.parse(source, mode=mode)
+        try:
+            return ast.parse(source, mode=mode)
+        except (RecursionError, MemoryError) as exc:
+            raise TooDeeplyNested("the code is nested too deeply for Python's parser") from exc
 
 
 def shorten(text: str, limit: int = 40) -> str:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Callable, Mapping, Union
 
 from fastapi_status.core.diagnostics import Edit, FixNotApplicable, Position, Range
 from fastapi_status.core.model import statement_first_line
-from fastapi_status.core.text import byte_col_to_char
+from fastapi_status.core.text import byte_col_to_char, split_lines
 from fastapi_status.fixes.layout import fit
 from fastapi_status.fixes.lazy import cst, metadata
 
@@ -46,6 +46,23 @@ def _replacer(changes: "Mapping[cst.CSTNode, Change]"):
     return _REPLACER[0](changes)
 
 
+# libcst's parser (native code) overflows the thread's stack and kills the process at about
+# 5,000 levels of nesting (8,000 `+` terms crash it, 4,000 parse); a fix is not built past this.
+LIBCST_MAX_DEPTH = 2_500
+
+
+def nesting_depth(node: ast.AST) -> int:
+    """How deeply `node`'s syntax tree nests (without recursion: it may be deep)."""
+    deepest = 0
+    stack = [(node, 1)]
+    while stack:
+        current, depth = stack.pop()
+        if depth > deepest:
+            deepest = depth
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(current))
+    return deepest
+
+
 class Snippet:
     """The top-level statement around `line`, parsed by libcst."""
 
@@ -57,6 +74,19 @@ class Snippet:
         self.start_line = statement_first_line(stmt)
         self.end_line = stmt.end_lineno or stmt.lineno
         self.text = "".join(ctx.lines[self.start_line - 1 : self.end_line])
+        # libcst drops a form feed that starts a line (a page break before a decorator) and
+        # counts columns without it: parse without them, and put the edits back after them.
+        self.form_feeds: dict[int, int] = {}  # line of the snippet -> form feeds removed
+        if "\f" in self.text:
+            lines = split_lines(self.text)
+            for i, text in enumerate(lines):
+                if text.startswith("\f"):
+                    kept = text.lstrip("\f")
+                    self.form_feeds[i + 1] = len(text) - len(kept)
+                    lines[i] = kept
+            self.text = "".join(lines)
+        if nesting_depth(stmt) > LIBCST_MAX_DEPTH:
+            raise FixNotApplicable(f"the statement at line {self.start_line} nests too deeply for libcst")
         try:
             self.module = cst.parse_module(self.text)
         except cst.ParserSyntaxError as exc:
@@ -68,6 +98,7 @@ class Snippet:
         """The libcst node of type `kind` that starts where the `ast` node starts."""
         line = node.lineno - self.start_line + 1  # type: ignore[attr-defined]
         col = byte_col_to_char(self.ctx.lines[node.lineno - 1], node.col_offset)  # type: ignore[attr-defined]
+        col -= self.form_feeds.get(line, 0)
         found = None
         for cnode, pos in self._positions.items():
             if isinstance(cnode, kind) and pos.start.line == line and pos.start.column == col:
@@ -103,7 +134,26 @@ class Snippet:
     def edits(self, changes: Mapping[cst.CSTNode, Change]) -> list[Edit]:
         new_module = self.module.visit(_replacer(changes))
         code = fit(self.text, new_module, self.ctx.settings.line_length)  # wrapped as ruff format would
-        return [e for e in [minimal_edit(self.text, code, self.start_line)] if e]
+        ending = line_break(self.text)
+        if ending and not code.endswith(ending):
+            code = code.rstrip("\r\n") + ending  # (libcst drops a last lone "\r")
+        edit = minimal_edit(self.text, code, self.start_line)
+        if edit is None:
+            return []
+        if self.form_feeds:
+            edit = Edit(Range(self._original(edit.range.start), self._original(edit.range.end)), edit.content)
+        return [edit]
+
+    def _original(self, pos: Position) -> Position:
+        """A position in the text without its form feeds, in the file's text."""
+        return Position(pos.line, pos.col + self.form_feeds.get(pos.line - self.start_line + 1, 0))
+
+
+def line_break(text: str) -> str:
+    """The line break `text` ends with ("\r\n", "\r", "\n"), or ""."""
+    if text.endswith("\r\n"):
+        return "\r\n"
+    return text[-1] if text.endswith(("\r", "\n")) else ""
 
 
 def minimal_edit(old: str, new: str, first_line: int) -> Edit | None:

@@ -11,7 +11,7 @@ from fastapi_status.core.imports import canonical
 from fastapi_status.core.index import NodeIndex
 from fastapi_status.core.model import STATUS_MODULE
 from fastapi_status.core.statuses import STATUSES, http_status_member
-from fastapi_status.fixes.cst import snippet_at
+from fastapi_status.fixes.cst import line_break, snippet_at
 from fastapi_status.fixes.lazy import cst
 from fastapi_status.fixes.scope import shadowed
 
@@ -132,15 +132,17 @@ def _import_edits(ctx: "Context", names: list[str], before_line: int) -> list[Ed
         line = (last_import.end_lineno or last_import.lineno) + 1
     else:
         line = _after_docstring(tree)
+    newline = next((line_break(text) for text in ctx.lines if line_break(text)), "\n")  # the file's
     code = cst.Module(
         body=[
             cst.SimpleStatementLine(
                 [cst.ImportFrom(module=cst.Name("fastapi"), names=[cst.ImportAlias(cst.Name(n)) for n in names])]
             )
-        ]
+        ],
+        default_newline=newline,
     ).code
     if line > len(ctx.lines) and ctx.lines and not ctx.lines[-1].endswith(("\n", "\r")):
-        code = "\n" + code
+        code = newline + code
     pos = Position(line, 0)
     return [Edit(Range(pos, pos), code)]
 
