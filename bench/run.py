@@ -38,6 +38,9 @@ server (the language server, over JSON-RPC on stdio with a small client written 
 analysis (the library, in one fresh process)
   - `analyze(source, Settings(), tree=tree)` of proxy_server.py against its `ast.parse` (median
     of 5 each).
+  - scaling: `fastapi-status check --no-cache` of generated modules of 10,000, 50,000 and
+    100,000 lines (one block of models, helpers and routes with findings, repeated): the time
+    per line of the largest and the smallest must stay within 1.5x (cost grows linearly).
 
 It prints the numbers, the ratios the project targets with PASS/FAIL, the machine and the date,
 and writes them to bench/results/<date>.json and bench/results/latest.json. Missing a target
@@ -915,6 +918,85 @@ def measure_analysis(corpus: Corpus, work: Path) -> dict[str, Any]:
             "analyze_first_seconds": out["analyze_first"], "diagnostics": out["diagnostics"]}
 
 
+SCALING_LINES = (10_000, 50_000, 100_000)
+
+_GENERATED_HEAD = """from fastapi import APIRouter, FastAPI, HTTPException, status
+from pydantic import BaseModel
+
+app = FastAPI()
+router = APIRouter(prefix="/v1")
+"""
+
+_GENERATED_BLOCK = """
+
+class Item{i}(BaseModel):
+    name: str
+    price: float = 0.0
+
+
+def load_item{i}(item_id: int) -> dict | None:
+    if item_id < 0:
+        raise ValueError("Item not found")
+    return {{"id": item_id, "name": "n{i}"}}
+
+
+@app.post("/items{i}")
+def create_item{i}(item: Item{i}):
+    return {{"id": {i}, "name": item.name}}
+
+
+@router.get("/items{i}/{{item_id}}")
+async def read_item{i}(item_id: int, q: str | None = None):
+    found = load_item{i}(item_id)
+    if found is None:
+        return {{"error": "Item not found"}}
+    try:
+        found["score"] = int(q or "0")
+    except ValueError:
+        raise HTTPException(status_code=400, detail="q must be a number")
+    return found
+
+
+@router.delete("/items{i}/{{item_id}}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_item{i}(item_id: int):
+    try:
+        if load_item{i}(item_id) is None:
+            raise HTTPException(status_code=404, detail="Item not found")
+    except Exception:
+        raise HTTPException(status_code=500, detail="could not delete")
+"""
+
+
+def generated_module(lines: int) -> str:
+    """A FastAPI module of about `lines` lines: the same block of models, helpers and routes
+    (with findings of several rules) repeated, each copy under its own names."""
+    parts = [_GENERATED_HEAD]
+    count = _GENERATED_HEAD.count("\n")
+    i = 0
+    block_lines = _GENERATED_BLOCK.count("\n")
+    while count < lines:
+        parts.append(_GENERATED_BLOCK.format(i=i))
+        count += block_lines
+        i += 1
+    return "".join(parts)
+
+
+def measure_scaling(work: Path) -> dict[str, Any]:
+    """`fastapi-status check --no-cache` of one generated module of 10,000, 50,000 and 100,000
+    lines (a fresh process each): the cost per line must not grow with the file."""
+    rows = []
+    for lines in SCALING_LINES:
+        path = work / f"generated_{lines}.py"
+        path.write_text(generated_module(lines), encoding="utf-8")
+        run = run_measured([tool("fastapi-status"), "check", "--no-cache", "--exit-zero", str(path)], cwd=work, timeout=T_CHECK)
+        if _internal_errors(run):
+            raise BenchError(f"internal errors on {path.name}:\n{_tail(run.stderr)}")
+        rows.append({"lines": lines, "seconds": run.seconds, "us_per_line": run.seconds / lines * 1e6,
+                     "peak_rss_mb": run.maxrss_kb / 1024, "summary": _check_summary(run)})
+    per_line = [r["us_per_line"] for r in rows]
+    return {"files": rows, "per_line_spread": max(per_line) / min(per_line)}
+
+
 # -- report --------------------------------------------------------------------------------------
 
 
@@ -1007,6 +1089,10 @@ def measurement_rows(r: dict[str, Any]) -> list[tuple[str, str, str]]:
         rows.append((f"analysis: ast.parse of {Path(a['file']).name} (median of 5)", _fmt_s(a["parse_seconds"]), "fresh process"))
         rows.append(("analysis: analyze(tree=...) (median of 5)", _fmt_s(a["analyze_seconds"]),
                      f"first call {_fmt_s(a['analyze_first_seconds'])}; {a['diagnostics']} diagnostics"))
+    if "scaling" in r:
+        for x in r["scaling"]["files"]:
+            rows.append((f"check --no-cache, a generated {x['lines']:,}-line module", _fmt_s(x["seconds"]),
+                         f"{x['us_per_line']:.0f} us/line, peak {_fmt_mb(x['peak_rss_mb'])}; {x['summary']}"))
     return rows
 
 
@@ -1032,6 +1118,8 @@ def targets(r: dict[str, Any]) -> list[dict[str, Any]]:
     if "analysis" in r:
         a = r["analysis"]
         add("analyze(parsed module) / its ast.parse", a["analyze_seconds"] / a["parse_seconds"], "<=", 0.5)
+    if "scaling" in r:
+        add("check time per line, largest / smallest (10k-100k-line modules)", r["scaling"]["per_line_spread"], "<=", 1.5)
     return out
 
 
@@ -1145,6 +1233,7 @@ def main() -> int:
             step("workspace", lambda: measure_workspace(corpus, work))
         if "analysis" in groups:
             step("analysis", lambda: measure_analysis(corpus, work))
+            step("scaling", lambda: measure_scaling(work))
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -18,12 +18,14 @@ A `ProjectView` is the index seen from one module: its name, and the files read 
 from __future__ import annotations
 
 import ast
+import bisect
 import os
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Mapping
 
 from fastapi_status.core.imports import ImportMap, collect_imports
-from fastapi_status.core.model import FunctionNode
+from fastapi_status.core.index import cached_on
+from fastapi_status.core.model import FunctionNode, statement_first_line
 from fastapi_status.core.text import parse_quietly
 
 _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -44,6 +46,16 @@ class ModuleInfo:
         functions = {s.name: s for s in tree.body if isinstance(s, _DEFS)}
         classes = {s.name: s for s in tree.body if isinstance(s, ast.ClassDef)}
         return cls(name, path, tree, imports or collect_imports(tree), functions, classes)
+
+    def owner(self, function: FunctionNode) -> str | None:
+        """The name of the module-level class whose body defines `function`, if any (found by
+        line, without reading the module's other classes)."""
+        starts = cached_on(self.tree, "top_starts", lambda: [statement_first_line(s) for s in self.tree.body])
+        i = bisect.bisect_right(starts, function.lineno) - 1
+        top = self.tree.body[i] if i >= 0 else None
+        if isinstance(top, ast.ClassDef) and any(s is function for s in top.body):
+            return top.name
+        return None
 
     def method(self, class_name: str, name: str) -> FunctionNode | None:
         cls = self.classes.get(class_name)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from fastapi_status.core.index import cached_on
+
 if TYPE_CHECKING:
     from fastapi_status.core.context import Context
 
@@ -47,12 +49,16 @@ def _local_names(scope: ast.AST) -> set[str]:
     return names
 
 
-def _scopes_at(tree: ast.Module, line: int) -> list[ast.AST]:
+def _scopes_at(ctx: "Context", line: int) -> list[ast.AST]:
     """The function and class bodies, outermost first, whose code runs at `line`. A function's
     decorators, defaults and annotations run in the scope around it; a class body's names are
-    not seen by the functions inside it."""
+    not seen by the functions inside it. (Only the top-level statement around `line` is read:
+    a module's other statements cannot hold a scope around it.)"""
+    top = ctx.model.top_level_statement(line)
+    if top is None:
+        return []
     chain: list[ast.AST] = []
-    stack: list[ast.AST] = [tree]
+    stack: list[ast.AST] = [ast.Module(body=[top], type_ignores=[])]
     while stack:
         node = stack.pop()
         for child in ast.iter_child_nodes(node):
@@ -78,4 +84,4 @@ def shadowed(ctx: "Context", expression: str, line: int) -> bool:
     root = expression.split(".", 1)[0].strip()
     if not root.isidentifier():
         return False
-    return any(root in _local_names(scope) for scope in _scopes_at(ctx.tree, line))
+    return any(root in cached_on(scope, "scope_names", lambda: _local_names(scope)) for scope in _scopes_at(ctx, line))

@@ -377,7 +377,7 @@ def _client_parameters(call: ast.Call, target, client: set[str]) -> set[str]:
 
 def _where(escape: Escape) -> str:
     """`chainlit.session.WebsocketSession.require`."""
-    owner = next((c.name for c in escape.module.classes.values() if escape.function in c.body), None)
+    owner = escape.module.owner(escape.function)
     return ".".join(p for p in (escape.module.name, owner, escape.function.name) if p)
 
 
