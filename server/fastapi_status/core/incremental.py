@@ -50,7 +50,7 @@ from fastapi_status.core.model import (
 )
 from fastapi_status.core.status_sites import ANSWERS_422, answers_422, status_sites
 from fastapi_status.core.statuses import DEPRECATED_CONSTANTS
-from fastapi_status.core.text import line_starts, parse_quietly, split_lines
+from fastapi_status.core.text import common_prefix, line_starts, parse_quietly, split_lines
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 # The top-level statements re-analysed alone: functions, and the blocks that hold code (a route
@@ -272,7 +272,7 @@ def _edited_lines(previous: Analysis, source: str) -> tuple[int, int, list[str]]
     starts = previous.facts.get("line_starts")
     if starts is None:
         starts = previous.facts["line_starts"] = line_starts(old_source)
-    same_start = _common_prefix(old_source, source)
+    same_start = common_prefix(old_source, source)
     if same_start == len(old_source) == len(source) or not old_lines:
         return None
     same_end = _common_suffix(old_source, source, min(len(old_source), len(source)) - same_start)
@@ -299,18 +299,6 @@ def _edited_lines(previous: Analysis, source: str) -> tuple[int, int, list[str]]
     ):
         return None  # a `\r` and a `\n` the edit joined into one line break
     return first, last, old_lines[: first - 1] + middle + old_lines[last:]
-
-
-def _common_prefix(a: str, b: str) -> int:
-    """The length of the longest common prefix (by halving: each step compares in C)."""
-    low, high = 0, min(len(a), len(b))
-    while low < high:
-        mid = (low + high + 1) // 2
-        if a[low:mid] == b[low:mid]:
-            low = mid
-        else:
-            high = mid - 1
-    return low
 
 
 def _common_suffix(a: str, b: str, limit: int) -> int:

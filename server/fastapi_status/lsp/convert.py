@@ -3,7 +3,7 @@ what was negotiated), which pygls' position codec converts."""
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from lsprotocol import types
 from pygls.workspace.position_codec import PositionCodec, ServerTextPosition
@@ -16,6 +16,7 @@ from fastapi_status.core.diagnostics import (
     Severity,
     rule_url,
 )
+from fastapi_status.lsp.documents import column
 
 SOURCE = "fastapi-status"
 _SEVERITY = {
@@ -30,7 +31,15 @@ def _strip(lines: Sequence[str]) -> list[str]:
     return [line.rstrip("\r\n") for line in lines]
 
 
+def plain(title: str) -> str:
+    """A title for a menu, which shows markdown literally: "Add `status_code=201`" → "Add
+    status_code=201"."""
+    return title.replace("`", "")
+
+
 class Converter:
+    """Core positions ↔ LSP positions over the lines of one text (LSP's lines: the core's)."""
+
     def __init__(self, codec: PositionCodec, lines: Sequence[str]) -> None:
         self.codec = codec
         self.lines = _strip(lines)
@@ -45,10 +54,11 @@ class Converter:
         return types.Range(start=self.position(rng.start), end=self.position(rng.end))
 
     def to_core(self, pos: types.Position) -> Position:
+        """The core position of an LSP one; a character past the end of its line is the end of
+        the line (as LSP says)."""
         if pos.line >= len(self.lines):
             return Position(pos.line + 1, 0)
-        server = self.codec.position_from_client_units(self.lines, pos)
-        return Position(server.line + 1, server.character)
+        return Position(pos.line + 1, column(self.codec, self.lines[pos.line], pos.character))
 
     def diagnostic(self, uri: str, d: Diagnostic, severity: Severity | None = None) -> types.Diagnostic:
         return types.Diagnostic(
