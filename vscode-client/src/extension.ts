@@ -6,6 +6,7 @@ import * as path from "node:path";
 import * as vscode from "vscode";
 import {
   DidChangeConfigurationNotification,
+  ExecuteCommandRequest,
   LanguageClient,
   LanguageClientOptions,
   RevealOutputChannelOn,
@@ -13,13 +14,20 @@ import {
   State,
 } from "vscode-languageclient/node";
 
-import { ImportStrategy, Launch, isSupported, MIN_PYTHON, parseVersion, resolveLaunch } from "./interpreter";
+import { ImportStrategy, Launch, isSupported, MIN_PYTHON, parseProbe, PROBE, resolveLaunch } from "./interpreter";
+import { ClientOutput } from "./log";
 import { pythonEnvironments, selectedInterpreter } from "./python";
-import { changeKind, SECTION, serverSettings } from "./settings";
+import { changeKind, SECTION, serverSettings, settingProblems, SETTINGS, stringList, unknownSettings } from "./settings";
 
 const FIX_ALL_KIND = "source.fixAll.fastapi-status";
+/** The server's command that applies a file's safe fixes and says how many it applied. */
+const APPLY_FIX_ALL = "fastapi-status.applyFixAll";
 
 let client: LanguageClient | undefined;
+/** The channel each client writes to (it knows whether an exit of the server is expected). */
+const outputs = new WeakMap<LanguageClient, ClientOutput>();
+/** The settings problems reported last, so a warning is shown once per problem. */
+let reportedSettings = new Set<string>();
 let log: vscode.LogOutputChannel;
 let status: vscode.LanguageStatusItem;
 let extensionContext: vscode.ExtensionContext;
@@ -58,6 +66,7 @@ function restart(reason: string): Promise<void> {
   queue = queue.then(async () => {
     log.info(`Starting the server: ${reason}`);
     await stop();
+    checkSettings(true);
     await start();
   });
   return queue;
@@ -67,6 +76,8 @@ async function stop(): Promise<void> {
   const running = client;
   client = undefined;
   if (running) {
+    const output = outputs.get(running);
+    if (output) output.stopping = true; // its exit (code 0) is no error
     try {
       await running.stop(2000);
     } catch (error) {
@@ -83,8 +94,9 @@ async function launchFor(): Promise<Launch> {
   const settings = config();
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
   return resolveLaunch({
-    path: settings.get<string[]>("path") ?? [],
-    interpreter: settings.get<string[]>("interpreter") ?? [],
+    // A string is accepted for these lists: `"fastapiStatus.interpreter": "/usr/bin/python3"`.
+    path: stringList(settings.get("path")),
+    interpreter: stringList(settings.get("interpreter")),
     pythonExtension: await selectedInterpreter(await pythonEnvironments(), folder),
     importStrategy: settings.get<ImportStrategy>("importStrategy") ?? "useBundled",
     bundledLibs: extensionContext.asAbsolutePath(path.join("bundled", "libs")),
@@ -117,17 +129,21 @@ async function start(): Promise<void> {
     args: launch.args,
     options: { env: launch.env, cwd: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath },
   };
+  // vscode-languageclient 9 writes plain lines with its own `[Info  - time]` prefix: through
+  // ClientOutput they reach the log channel at their level, with the channel's prefix only.
+  const output = new ClientOutput("FastAPI Status", log);
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
       { scheme: "file", language: "python" },
       { scheme: "untitled", language: "python" },
     ],
-    outputChannel: log,
-    traceOutputChannel: log,
+    outputChannel: output,
+    traceOutputChannel: new ClientOutput("FastAPI Status", log),
     revealOutputChannelOn: RevealOutputChannelOn.Never,
     initializationOptions: serverSettings((key) => config().get(key)),
   };
   const next = new LanguageClient("fastapiStatus", "FastAPI Status", serverOptions, clientOptions);
+  outputs.set(next, output);
   next.onDidChangeState((event) => {
     if (event.newState === State.Stopped && client === next) setStatus("stopped", "the server stopped");
   });
@@ -206,17 +222,20 @@ async function checkLaunch(launch: Launch): Promise<Problem | undefined> {
         actions: [{ title: "Open Settings", run: () => vscode.commands.executeCommand("workbench.action.openSettings", `${SECTION}.path`) }],
       };
     }
+    log.info(`Using ${launch.command} (fastapiStatus.path): ${probe.out.trim().split("\n")[0]}`);
     return undefined;
   }
-  const version = await run(launch.command, [...launch.args.slice(0, -3), "-c", "import sys; print(*sys.version_info[:2])"], launch.env);
-  if (version.code === "ENOENT" || parseVersion(version.out) === undefined) {
+  const version = await run(launch.command, [...launch.args.slice(0, -3), "-c", PROBE], launch.env);
+  const probe = version.code === "ENOENT" ? undefined : parseProbe(version.out);
+  if (!probe) {
     return {
       key: `python:${launch.command}`,
       message: `FastAPI Status needs Python ${MIN_PYTHON.join(".")} or newer, and could not run ${launch.command}.`,
       actions: [SELECT_INTERPRETER, SHOW_LOGS],
     };
   }
-  const found = parseVersion(version.out)!;
+  const found = probe.version;
+  log.info(`Using interpreter ${probe.executable ?? launch.command} (Python ${probe.fullVersion})`);
   if (!isSupported(found)) {
     return {
       key: `old:${launch.command}`,
@@ -266,6 +285,7 @@ async function showOnce(problem: Problem): Promise<void> {
 
 function onConfigurationChanged(event: vscode.ConfigurationChangeEvent): void {
   const kind = changeKind((key) => event.affectsConfiguration(key));
+  if (kind !== "restart" && event.affectsConfiguration(SECTION)) checkSettings(false); // (a restart checks them)
   if (kind === "restart") {
     void restart("the server settings changed");
   } else if (kind === "update" && client) {
@@ -275,6 +295,64 @@ function onConfigurationChanged(event: vscode.ConfigurationChangeEvent): void {
   }
 }
 
+/**
+ * Warns about each `fastapiStatus.*` setting of the wrong type, naming it (once per problem; all
+ * of them go to the log at every start). Such a value is ignored: the setting's default applies.
+ */
+function checkSettings(atStart: boolean): void {
+  const settings = config();
+  const keys = Object.keys(settings).filter((key) => typeof (settings as unknown as Record<string, unknown>)[key] !== "function");
+  const problems = [...settingProblems((key) => settings.get(key)), ...unknownSettings(keys)];
+  for (const problem of problems) {
+    const isNew = !reportedSettings.has(problem);
+    if (atStart || isNew) log.warn(`Setting ignored: ${problem}`);
+    if (!isNew) continue;
+    const key = Object.keys(SETTINGS).find((k) => problem.startsWith(`${SECTION}.${k} `) || problem.startsWith(`${SECTION}.${k}.`));
+    void vscode.window
+      .showWarningMessage(`FastAPI Status: ${problem} The setting is ignored.`, key ? "Open Settings" : "Open Settings (JSON)")
+      .then((picked) => {
+        if (picked && key) void vscode.commands.executeCommand("workbench.action.openSettings", `${SECTION}.${key}`);
+        else if (picked) void vscode.commands.executeCommand("workbench.action.openSettingsJson");
+      });
+  }
+  reportedSettings = new Set(problems);
+}
+
+function plural(n: number): string {
+  return `${n} problem${n === 1 ? "" : "s"}`;
+}
+
+function countOurs(uri: vscode.Uri): number {
+  return vscode.languages.getDiagnostics(uri).filter((d) => d.source === "fastapi-status").length;
+}
+
+/** Resolves when the diagnostics of `uri` change, or after `ms`. */
+function diagnosticsChanged(uri: vscode.Uri, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    const listener = vscode.languages.onDidChangeDiagnostics((event) => {
+      if (event.uris.some((u) => u.toString() === uri.toString())) done();
+    });
+    function done() {
+      clearTimeout(timer);
+      listener.dispose();
+      resolve();
+    }
+  });
+}
+
+/** Whether the running server offers `command` (statically, or registered later, in which case
+ * vscode-languageclient made it a VS Code command). */
+async function offers(running: LanguageClient, command: string): Promise<boolean> {
+  if (running.initializeResult?.capabilities.executeCommandProvider?.commands?.includes(command)) return true;
+  return (await vscode.commands.getCommands(true)).includes(command);
+}
+
+/**
+ * "Fix all auto-fixable problems": the server's `fastapi-status.applyFixAll` command applies the
+ * file's safe fixes and says how many (as ruff-vscode's `ruff.executeAutofix`). A server without
+ * that command: its `source.fixAll.fastapi-status` code action, applied here, and the count said here.
+ */
 async function fixAll(): Promise<void> {
   const editor = vscode.window.activeTextEditor;
   if (!editor || editor.document.languageId !== "python") {
@@ -282,6 +360,26 @@ async function fixAll(): Promise<void> {
     return;
   }
   const document = editor.document;
+  const running = client;
+  if (!running?.isRunning()) {
+    void vscode.window.showWarningMessage("FastAPI Status: the server is not running.", "Show Logs").then((picked) => {
+      if (picked) log.show();
+    });
+    return;
+  }
+  if (await offers(running, APPLY_FIX_ALL)) {
+    const uri = running.code2ProtocolConverter.asUri(document.uri);
+    try {
+      await running.sendRequest(ExecuteCommandRequest.type, {
+        command: APPLY_FIX_ALL,
+        arguments: [{ uri, version: document.version }],
+      });
+    } catch (error) {
+      log.error(`${APPLY_FIX_ALL} failed: ${String(error)}`);
+      void vscode.window.showErrorMessage(`FastAPI Status: fixing failed: ${String(error)}`);
+    }
+    return;
+  }
   const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
     "vscode.executeCodeActionProvider",
     document.uri,
@@ -289,12 +387,18 @@ async function fixAll(): Promise<void> {
     FIX_ALL_KIND,
     1, // resolve the action: the server builds its edit only now
   );
-  const action = actions?.find((a) => a.kind?.value === FIX_ALL_KIND && a.edit);
+  const action = actions?.find((a) => a.kind?.value === FIX_ALL_KIND && a.edit && a.edit.size > 0);
   if (!action?.edit) {
-    vscode.window.setStatusBarMessage("FastAPI Status: nothing to fix in this file", 4000);
+    void vscode.window.showInformationMessage("FastAPI Status: No fixable problems");
     return;
   }
+  const before = countOurs(document.uri);
+  const changed = diagnosticsChanged(document.uri, 5000);
   if (!(await vscode.workspace.applyEdit(action.edit))) {
     void vscode.window.showWarningMessage("FastAPI Status: the file changed while the fixes were built; try again.");
+    return;
   }
+  await changed;
+  const fixed = action.diagnostics?.length || Math.max(before - countOurs(document.uri), 0);
+  void vscode.window.showInformationMessage(fixed ? `FastAPI Status: Fixed ${plural(fixed)}` : "FastAPI Status: Applied the fixes");
 }

@@ -83,6 +83,28 @@ export function resolveLaunch(inputs: LaunchInputs): Launch {
   };
 }
 
+/** The code run with the interpreter before the server starts: its path, then its version as
+ * `3 12` (what `parseVersion` reads) and in full (`3.12.4`). */
+export const PROBE = "import sys; print(sys.executable); print(*sys.version_info[:2]); print(sys.version.split()[0])";
+
+export interface Probe {
+  /** `sys.executable`, or undefined when the interpreter did not say. */
+  executable?: string;
+  version: [number, number];
+  /** `3.12.4`, or `3.12` when only the short version was printed. */
+  fullVersion: string;
+}
+
+/** Parses the output of `PROBE`; undefined when it does not hold a Python version. */
+export function parseProbe(output: string): Probe | undefined {
+  const version = parseVersion(output);
+  if (!version) return undefined;
+  const lines = output.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  const full = lines.find((l) => /^\d+\.\d+(\.\d+)?\S*$/.test(l));
+  const executable = lines.find((l) => !/^\d+\s+\d+$/.test(l) && l !== full && /[\\/]/.test(l));
+  return { executable, version, fullVersion: full ?? version.join(".") };
+}
+
 /** Parses the output of `python -c "import sys; print(sys.version_info[0], sys.version_info[1])"`. */
 export function parseVersion(output: string): [number, number] | undefined {
   const match = /^\s*(\d+)\s+(\d+)\s*$/m.exec(output);

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { isSupported, LaunchInputs, parseVersion, resolveLaunch } from "../../interpreter";
+import { isSupported, LaunchInputs, parseProbe, parseVersion, resolveLaunch } from "../../interpreter";
 
 const base: LaunchInputs = {
   path: [],
@@ -63,4 +63,17 @@ test("Python versions", () => {
   assert.equal(isSupported([3, 10]), true);
   assert.equal(isSupported([3, 9]), false);
   assert.equal(isSupported([4, 0]), true);
+});
+
+test("the probe names the interpreter and its full version", () => {
+  assert.deepEqual(parseProbe("/usr/bin/python3.12\n3 12\n3.12.4\n"), {
+    executable: "/usr/bin/python3.12",
+    version: [3, 12],
+    fullVersion: "3.12.4",
+  });
+  assert.deepEqual(parseProbe("C:\\Python313\\python.exe\r\n3 13\r\n3.13.0rc1\r\n")?.fullVersion, "3.13.0rc1");
+  assert.equal(parseProbe("C:\\Python313\\python.exe\r\n3 13\r\n3.13.0rc1\r\n")?.executable, "C:\\Python313\\python.exe");
+  // An interpreter that prints only the short version (or a wrapper script) still counts.
+  assert.deepEqual(parseProbe("3 8\n"), { executable: undefined, version: [3, 8], fullVersion: "3.8" });
+  assert.equal(parseProbe("python3: command not found"), undefined);
 });
