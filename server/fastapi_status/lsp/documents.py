@@ -50,11 +50,14 @@ def column(codec: PositionCodec, line: str, units: int) -> int:
     return len(line)
 
 
-def offset_at(codec: PositionCodec, lines: Sequence[str], starts: Sequence[int], size: int, pos: types.Position) -> int:
-    """The offset in the text (code points) of an LSP position, clamped as LSP says."""
+def offset_at(codec: PositionCodec, lines: Sequence[str], starts: Sequence[int] | None, size: int, pos: types.Position) -> int:
+    """The offset in the text (code points) of an LSP position, clamped as LSP says (`starts`:
+    where each line starts; None to add up the lines' lengths, which costs less than finding
+    every line's start for one position)."""
     if pos.line >= len(lines):
         return size
-    return starts[pos.line] + column(codec, lines[pos.line].rstrip(_BREAKS), pos.character)
+    start = starts[pos.line] if starts is not None else sum(map(len, lines[: pos.line]))
+    return start + column(codec, lines[pos.line].rstrip(_BREAKS), pos.character)
 
 
 def span(start: int, end: int, change: TextChange) -> tuple[int, int] | None:
@@ -182,8 +185,7 @@ class LspTextDocument(TextDocument):
             self._log_start += drop
 
     def offset_at_position(self, client_position: types.Position) -> int:
-        source = self.source
-        return offset_at(self.position_codec, self.lines, line_starts(source), len(source), client_position)
+        return offset_at(self.position_codec, self.lines, None, len(self.source), client_position)
 
     def _replace(self, start: int, end: int, text: str) -> None:
         source = self.source
@@ -191,13 +193,22 @@ class LspTextDocument(TextDocument):
         self._log.append(TextChange(start, end, len(text)))
 
     def _apply_incremental_change(self, change: types.TextDocumentContentChangePartial) -> None:
+        """Apply the change by offsets, and splice its lines into the kept ones (splitting
+        the whole text again on every keystroke costs more than the edit's analysis)."""
         source = self.source
-        lines, starts = self.lines, line_starts(source)
-        start, end = (
-            offset_at(self.position_codec, lines, starts, len(source), p)
-            for p in (change.range.start, change.range.end)
-        )
-        self._replace(min(start, end), max(start, end), change.text)
+        lines = self.lines
+        a, b = sorted((change.range.start, change.range.end), key=lambda p: (p.line, p.character))
+        start, end = (offset_at(self.position_codec, lines, None, len(source), p) for p in (a, b))
+        self._replace(start, end, change.text)
+        first, last = min(a.line, len(lines)), min(b.line, len(lines) - 1)
+        new = self._source
+        if "\r" in change.text or source[start - 1 : start] == "\r" or first > last:
+            return  # (a \r may join the next line's \n: `lines` splits the text again)
+        head = sum(map(len, lines[:first]))
+        tail = head + sum(map(len, lines[first : last + 1]))
+        changed = split_lines(new[head : tail + len(new) - len(source)])
+        self._lines = lines[:first] + tuple(changed) + lines[last + 1 :]
+        self._lines_of = new
 
     def _apply_full_change(self, change: types.TextDocumentContentChangeEvent) -> None:
         """The whole text is new: logged as one change, of what lies between the part the old
