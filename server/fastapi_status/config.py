@@ -15,9 +15,9 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-from fastapi_status.core.analyze import Settings
+from fastapi_status.core.codes import expand_selector, resolve_selection
+from fastapi_status.core.settings import Settings
 from fastapi_status.project_facts import ProjectFacts, facts_for
-from fastapi_status.rules import expand_selector, resolve_selection
 
 SECTION = "fastapi-status"
 STATUS_STYLES = ("auto", "constant", "number")

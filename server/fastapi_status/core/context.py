@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import ast
 from functools import cached_property
-from typing import TYPE_CHECKING, Iterable, TypeVar
+from typing import TYPE_CHECKING, Iterable, Protocol, TypeVar
 
-from fastapi_status.core.diagnostics import Diagnostic, Fix, Position, Range, Related
+from fastapi_status.core.diagnostics import Diagnostic, Fix, Position, Range, Related, Severity
 from fastapi_status.core.flow import HandlerFlow, analyze_handler
 from fastapi_status.core.model import FunctionNode, ModuleModel, Route, statement_first_line
 from fastapi_status.core.text import byte_col_to_char, split_lines
@@ -16,8 +16,15 @@ from fastapi_status.core.values import Kind, value_kind
 N = TypeVar("N", bound=ast.AST)
 
 if TYPE_CHECKING:
-    from fastapi_status.core.analyze import Settings
-    from fastapi_status.rules.base import Rule
+    from fastapi_status.core.settings import Settings
+
+
+class Reporter(Protocol):
+    """What a diagnostic needs of the rule that reports it (a rule class of rules/ is one; the
+    core does not import them)."""
+
+    code: str
+    severity: Severity
 
 
 class Context:
@@ -139,7 +146,7 @@ class Context:
 
     def diagnostic(
         self,
-        rule: "Rule",
+        rule: Reporter,
         at: ast.AST | Range,
         message: str,
         fixes: Iterable[Fix] = (),
