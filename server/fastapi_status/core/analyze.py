@@ -7,8 +7,6 @@ and an exception inside a rule is recorded in `Analysis.errors` while the other 
 from __future__ import annotations
 
 import ast
-import contextlib
-import gc
 import re
 import sys
 from dataclasses import dataclass, field
@@ -17,7 +15,13 @@ from typing import TYPE_CHECKING
 from fastapi_status.core.diagnostics import Diagnostic, Edit, Position, Range, Severity
 from fastapi_status.core.failures import failure_report
 from fastapi_status.core.settings import Settings, StatusStyle  # noqa: F401 (the engine's API)
-from fastapi_status.core.text import TooDeeplyNested, deep_enough, parse_quietly, split_lines
+from fastapi_status.core.text import (  # noqa: F401 (collector_paused: the engine's API)
+    TooDeeplyNested,
+    collector_paused,
+    deep_enough,
+    parse_quietly,
+    split_lines,
+)
 from fastapi_status.rules import SYNTAX_ERROR_CODE, all_rules
 
 if TYPE_CHECKING:
@@ -125,20 +129,6 @@ def analyze(source: str, settings: Settings | None = None, tree: ast.Module | No
         ctx = Context(source, tree, settings)
         diagnostics, errors = run_rules(ctx)
     return Analysis(diagnostics, errors, context=ctx)
-
-
-@contextlib.contextmanager
-def collector_paused():
-    """Pause Python's cycle collector: an analysis allocates hundreds of thousands of small
-    objects that reference counting frees, and full collections in between cost a third of the
-    time on a large module. The collector is switched back on only if it was on."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def run_rules(ctx: "Context") -> tuple[list[Diagnostic], list[tuple[str, str]]]:

@@ -124,6 +124,14 @@ class ProjectIndex:
             self._parsed[name] = self._load(name, path)
         return self._parsed[name]
 
+    def mentions(self, name: str, words: tuple[str, ...]) -> bool:
+        """The module's text holds one of `words` (read, not parsed: a cheap first filter)."""
+        path = self.modules.get(name)
+        text = self._read(path) if path is not None and name not in self._parsed else None
+        if text is None:
+            return name in self._parsed and self._parsed[name] is not None
+        return any(word in text for word in words)
+
     def _load(self, name: str, path: str) -> ModuleInfo | None:
         text = self._read(path)
         if text is None or len(text) > _MAX_MODULE_BYTES:

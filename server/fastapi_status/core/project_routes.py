@@ -1,0 +1,183 @@
+"""Every route of the project with its full path: the apps, the routers they include (in any
+module, through any number of `include_router` calls), each router's own `prefix=` and each
+inclusion's. The first part of the project-wide status model (issue 14).
+
+A route's full path is what FastAPI serves: `APIRouter(prefix=p)` puts `p` before the paths of
+the routes registered on it and of the routers it includes, and `include_router(r, prefix=q)`
+puts `q` before every path of `r`. A router included twice has its routes twice; a router no
+app includes (or whose inclusion is not read) is listed with `app` None and its own path.
+What is not read (a prefix that is not a string literal, a router passed around) stays
+unresolved: such an inclusion is left out, never guessed."""
+
+from __future__ import annotations
+
+import ast
+import functools
+from dataclasses import dataclass
+
+from fastapi_status.core.model import APP_CLASSES, ModuleModel, Route
+from fastapi_status.core.project import ModuleInfo, ProjectIndex, absolute
+from fastapi_status.core.text import collector_paused
+
+# A module without one of these has no app, router, route or inclusion: it is not parsed.
+_WORDS = ("fastapi", "starlette", "include_router", "APIRouter", "FastAPI")
+_MAX_DEPTH = 16  # include_router chains deeper than this are cut (a router including itself)
+
+
+@dataclass(frozen=True)
+class Mount:
+    """An app or router: `name` bound in `module`, at its top level or (`scope`) in one of its
+    top-level functions (an app factory: `def create_app(): app = FastAPI(); …`)."""
+
+    module: str
+    name: str
+    scope: str = ""
+
+
+@dataclass(frozen=True)
+class ProjectRoute:
+    methods: frozenset[str]
+    path: str | None  # the full path; None when the route's own path is not a string literal
+    module: ModuleInfo
+    route: Route
+    app: Mount | None  # the app that serves it (None: no app includes its router)
+    chain: tuple[Mount, ...]  # the routers from the app down to the route's own
+
+
+def project_routes(index: ProjectIndex) -> list[ProjectRoute]:
+    """Every route of every module of the project, by app, then path and method."""
+    with collector_paused():  # (parsing hundreds of modules: see core/text.collector_paused)
+        return _project_routes(index)
+
+
+def _project_routes(index: ProjectIndex) -> list[ProjectRoute]:
+    mounts: dict[Mount, str] = {}  # app or router -> its own prefix ("" for an app)
+    apps: set[Mount] = set()
+    includes: dict[Mount, list[tuple[Mount, str]]] = {}  # parent -> (child, the inclusion's prefix)
+    routes: dict[Mount, list[tuple[ModuleInfo, Route]]] = {}
+    for name in sorted(index.modules):
+        if not index.mentions(name, _WORDS):
+            continue
+        info = index.module(name)
+        if info is None or not info.imports.imports_framework:
+            continue
+        model = ModuleModel(info.tree)
+        scope = functools.partial(_scope, model)
+        for node in model.index.of_types(ast.Assign, ast.AnnAssign):
+            created = _created(info, node, scope(node))
+            if created is not None:
+                mount, qualname, prefix = created
+                if prefix is not None:
+                    mounts[mount] = prefix
+                    if qualname.endswith(("FastAPI", "Starlette")):
+                        apps.add(mount)
+        for call in _include_calls(model):
+            parent = _local_mount(info, call.func.value, scope(call), mounts)  # type: ignore[attr-defined]
+            child = _mount_of(index, info, call.args[0], scope(call), mounts)
+            prefix = _prefix_of(call)
+            if parent is not None and child is not None and prefix is not None:
+                includes.setdefault(parent, []).append((child, prefix))
+        for route in model.routes:
+            owner = _local_mount(info, route.owner, scope(route.registration), mounts)
+            if owner is not None:
+                routes.setdefault(owner, []).append((info, route))
+
+    found: list[ProjectRoute] = []
+    served: set[Mount] = set()
+
+    def walk(mount: Mount, base: str, app: Mount, chain: tuple[Mount, ...]) -> None:
+        if len(chain) > _MAX_DEPTH or mount in chain:
+            return
+        served.add(mount)
+        chain = (*chain, mount)
+        here = base + mounts.get(mount, "")
+        for info, route in routes.get(mount, []):
+            found.append(_route(info, route, here, app, chain))
+        for child, prefix in includes.get(mount, []):
+            walk(child, here + prefix, app, chain)
+
+    for app in sorted(apps, key=lambda m: (m.module, m.name)):
+        walk(app, "", app, ())
+    for mount in sorted(set(routes) - served, key=lambda m: (m.module, m.name)):
+        for info, route in routes[mount]:
+            found.append(_route(info, route, mounts.get(mount, ""), None, (mount,)))
+    found.sort(key=lambda r: (r.app is None, r.app.module if r.app else "", r.path or "", sorted(r.methods)))
+    return found
+
+
+def _route(info: ModuleInfo, route: Route, prefix: str, app: Mount | None, chain: tuple[Mount, ...]) -> ProjectRoute:
+    path = prefix + route.path if route.path is not None else None
+    return ProjectRoute(route.methods, path, info, route, app, chain)
+
+
+def _scope(model: ModuleModel, node: ast.AST) -> str:
+    """The name of the top-level function `node` is in ("": the module's level)."""
+    top = model.top_level_statement(node.lineno)  # type: ignore[attr-defined]
+    return top.name if isinstance(top, (ast.FunctionDef, ast.AsyncFunctionDef)) else ""
+
+
+def _created(info: ModuleInfo, node: ast.AST, scope: str) -> tuple[Mount, str, str | None] | None:
+    """`app = FastAPI(...)` / `router = APIRouter(prefix="/x")`: the mount, its class and its
+    own prefix (None when `prefix=` is not a literal)."""
+    if not isinstance(node, (ast.Assign, ast.AnnAssign)) or not isinstance(node.value, ast.Call):
+        return None
+    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+    if len(targets) != 1 or not isinstance(targets[0], ast.Name):
+        return None
+    qualname = info.imports.qualname(node.value.func)
+    if qualname not in APP_CLASSES:
+        return None
+    return Mount(info.name, targets[0].id, scope), qualname, _prefix_of(node.value)
+
+
+def _prefix_of(call: ast.Call) -> str | None:
+    """The `prefix=` of a call: "" when absent, None when not a string literal."""
+    for kw in call.keywords:
+        if kw.arg == "prefix":
+            if isinstance(kw.value, ast.Constant) and isinstance(kw.value.value, str):
+                return kw.value.value
+            return None
+        if kw.arg is None:
+            return None  # (**options may hold one)
+    return ""
+
+
+def _include_calls(model: ModuleModel) -> list[ast.Call]:
+    """`X.include_router(Y, …)` anywhere in the module (also inside an app factory)."""
+    return [
+        node
+        for node in model.index.of(ast.Call)
+        if isinstance(node.func, ast.Attribute)
+        and node.func.attr == "include_router"
+        and node.args
+        and not isinstance(node.args[0], ast.Starred)
+    ]
+
+
+def _local_mount(info: ModuleInfo, expr: ast.expr, scope: str, known: dict[Mount, str] | None = None) -> Mount | None:
+    """An app or router named by a plain name of this module: bound in `scope` (a function
+    of the module) when it is bound there, else at the top level."""
+    if not isinstance(expr, ast.Name) or expr.id in info.imports.bindings:
+        return None
+    if scope and (known is None or Mount(info.name, expr.id, scope) in known):
+        return Mount(info.name, expr.id, scope)
+    return Mount(info.name, expr.id)
+
+
+def _mount_of(index: ProjectIndex, info: ModuleInfo, expr: ast.expr, scope: str, known: dict[Mount, str]) -> Mount | None:
+    """The router an expression names: a name of this module, one imported from another
+    (`from .catalog import router`), or an attribute of an imported module (`catalog.router`)."""
+    local = _local_mount(info, expr, scope, known)
+    if local is not None:
+        return local
+    qualname = info.imports.qualname(expr)
+    if qualname is None:
+        return None
+    path = index.modules.get(info.name, "")
+    qualname = absolute(qualname, info.name, caller_is_package=path.endswith("__init__.py"))
+    if qualname is None or "." not in qualname:
+        return None
+    module, _, name = qualname.rpartition(".")
+    if module not in index.modules:
+        return None
+    return Mount(module, name)

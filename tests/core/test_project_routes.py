@@ -1,0 +1,78 @@
+"""core/project_routes.py: every route of a project with its full path, across modules."""
+
+from __future__ import annotations
+
+from fastapi_status.core.project import ProjectIndex
+from fastapi_status.core.project_routes import project_routes
+
+
+def _routes(files: dict[str, str]) -> set[tuple[str, str | None, str | None]]:
+    """(methods, full path, the serving app's module:name) for a project of these files."""
+    index = ProjectIndex.of_files(files, files.get)
+    return {
+        (",".join(sorted(r.methods)), r.path, f"{r.app.module}:{r.app.name}" if r.app else None)
+        for r in project_routes(index)
+    }
+
+
+def test_prefixes_along_a_chain_of_routers_in_three_modules():
+    files = {
+        "app/__init__.py": "",
+        "app/main.py": (
+            "from fastapi import FastAPI\nfrom app.api import api\n"
+            "app = FastAPI()\napp.include_router(api, prefix='/v1')\n"
+        ),
+        "app/api.py": (
+            "from fastapi import APIRouter\nfrom . import books\n"
+            "api = APIRouter(prefix='/api')\napi.include_router(books.router, prefix='/shelf')\n"
+        ),
+        "app/books.py": (
+            "from fastapi import APIRouter\nrouter = APIRouter(prefix='/books')\n"
+            "@router.get('/{book_id}')\ndef read(book_id: int): ...\n"
+            "@router.post('')\ndef create(): ...\n"
+        ),
+    }
+    assert _routes(files) == {
+        ("GET", "/v1/api/shelf/books/{book_id}", "app.main:app"),
+        ("POST", "/v1/api/shelf/books", "app.main:app"),
+    }
+
+
+def test_an_app_factory_a_router_included_twice_and_one_included_nowhere():
+    files = {
+        "main.py": (
+            "from fastapi import FastAPI\nimport items\n"
+            "def create_app():\n    app = FastAPI()\n    return app\n"
+            "app = FastAPI()\napp.include_router(items.router)\napp.include_router(items.router, prefix='/legacy')\n"
+        ),
+        "items.py": "from fastapi import APIRouter\nrouter = APIRouter()\n@router.get('/items')\ndef list_items(): ...\n",
+        "admin.py": "from fastapi import APIRouter\nadmin = APIRouter(prefix='/admin')\n@admin.delete('/cache')\ndef clear(): ...\n",
+    }
+    assert _routes(files) == {
+        ("GET", "/items", "main:app"),
+        ("GET", "/legacy/items", "main:app"),
+        ("DELETE", "/admin/cache", None),  # no app includes it: its own path
+    }
+
+
+def test_a_prefix_that_is_not_a_literal_is_not_guessed():
+    files = {
+        "main.py": (
+            "from fastapi import FastAPI\nfrom items import router\nimport settings\n"
+            "app = FastAPI()\napp.include_router(router, prefix=settings.PREFIX)\n"
+        ),
+        "items.py": "from fastapi import APIRouter\nrouter = APIRouter()\n@router.get('/items')\ndef list_items(): ...\n",
+        "settings.py": "PREFIX = '/x'\n",
+    }
+    assert _routes(files) == {("GET", "/items", None)}  # the inclusion is not read: not served by a known app
+
+
+def test_a_router_that_includes_itself_ends():
+    files = {
+        "main.py": (
+            "from fastapi import APIRouter, FastAPI\nrouter = APIRouter(prefix='/r')\n"
+            "router.include_router(router)\napp = FastAPI()\napp.include_router(router)\n"
+            "@router.get('/x')\ndef x(): ...\n"
+        ),
+    }
+    assert _routes(files) == {("GET", "/r/x", "main:app")}
