@@ -11,6 +11,7 @@ import functools
 import logging
 import platform
 import sys
+import threading
 import traceback
 import uuid
 from dataclasses import dataclass
@@ -891,7 +892,14 @@ async def inlay_hint(ls: FastapiStatusServer, params: types.InlayHintParams) -> 
     return hints
 
 
+# The analyses run in pool threads, with the recursion limit raised for deeply nested code
+# (core/text.RECURSION_LIMIT): a thread's stack must hold that much whatever the platform's
+# default (8 MB on Linux, 512 KB on macOS).
+THREAD_STACK_BYTES = 64 * 1024 * 1024
+
+
 def start(tcp: bool = False, host: str = "127.0.0.1", port: int = 2087) -> None:
+    threading.stack_size(THREAD_STACK_BYTES)  # (for the threads started from now on)
     if tcp:
         server.start_tcp(host, port)
     else:
