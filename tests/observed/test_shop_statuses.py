@@ -122,3 +122,23 @@ def test_the_static_route_table_is_what_fastapi_serves(client):
     paths = client.get("/openapi.json").json()["paths"]
     served = {(m.upper(), p) for p, ops in paths.items() for m in ops}
     assert found == served
+
+
+def test_what_is_documented_statically_is_what_the_openapi_says(client):
+    """core/documented.py reads, for every route of the shop, the statuses its OpenAPI lists:
+    the success status, every `responses=` along the way, and FastAPI's 422."""
+    from fastapi_status.core.documented import documented
+    from fastapi_status.core.project import ProjectIndex
+    from fastapi_status.core.project_routes import project_routes
+    from fastapi_status.files import project_files, read_source
+
+    index = ProjectIndex.of_files(project_files(str(EXAMPLES)), read_source)
+    found = {}
+    for route in project_routes(index):
+        d = documented(index, route)
+        assert not d.unresolved, (route.path, d.unresolved)
+        for method in route.methods:
+            found[(method, route.path)] = set(d.statuses)
+    paths = client.get("/openapi.json").json()["paths"]
+    served = {(m.upper(), p): {int(s) if s.isdigit() else s for s in op["responses"]} for p, ops in paths.items() for m, op in ops.items()}
+    assert found == served

@@ -15,6 +15,7 @@ import ast
 import functools
 from dataclasses import dataclass
 
+from fastapi_status.core.index import cached_on
 from fastapi_status.core.model import APP_CLASSES, ModuleModel, Route
 from fastapi_status.core.project import ModuleInfo, ProjectIndex, absolute
 from fastapi_status.core.text import collector_paused
@@ -42,6 +43,10 @@ class ProjectRoute:
     route: Route
     app: Mount | None  # the app that serves it (None: no app includes its router)
     chain: tuple[Mount, ...]  # the routers from the app down to the route's own
+    model: ModuleModel  # the route's module's model
+    # The calls along the way, each with its module's model: the app's and each router's
+    # creation (`APIRouter(prefix=…, responses=…, dependencies=…)`) and each `include_router`.
+    along: tuple[tuple[ModuleInfo, ModuleModel, ast.Call], ...] = ()
 
 
 def project_routes(index: ProjectIndex) -> list[ProjectRoute]:
@@ -52,16 +57,18 @@ def project_routes(index: ProjectIndex) -> list[ProjectRoute]:
 
 def _project_routes(index: ProjectIndex) -> list[ProjectRoute]:
     mounts: dict[Mount, str] = {}  # app or router -> its own prefix ("" for an app)
+    made: dict[Mount, tuple[ModuleInfo, ModuleModel, ast.Call]] = {}  # app or router -> its creation
     apps: set[Mount] = set()
-    includes: dict[Mount, list[tuple[Mount, str]]] = {}  # parent -> (child, the inclusion's prefix)
-    routes: dict[Mount, list[tuple[ModuleInfo, Route]]] = {}
+    # parent -> (child, the inclusion's prefix, the inclusion)
+    includes: dict[Mount, list[tuple[Mount, str, tuple[ModuleInfo, ModuleModel, ast.Call]]]] = {}
+    routes: dict[Mount, list[tuple[ModuleInfo, ModuleModel, Route]]] = {}
     for name in sorted(index.modules):
         if not index.mentions(name, _WORDS):
             continue
         info = index.module(name)
         if info is None or not info.imports.imports_framework:
             continue
-        model = ModuleModel(info.tree)
+        model = module_model(info)
         scope = functools.partial(_scope, model)
         for node in model.index.of_types(ast.Assign, ast.AnnAssign):
             created = _created(info, node, scope(node))
@@ -69,6 +76,7 @@ def _project_routes(index: ProjectIndex) -> list[ProjectRoute]:
                 mount, qualname, prefix = created
                 if prefix is not None:
                     mounts[mount] = prefix
+                    made[mount] = (info, model, node.value)  # type: ignore[assignment]
                     if qualname.endswith(("FastAPI", "Starlette")):
                         apps.add(mount)
         for call in _include_calls(model):
@@ -76,38 +84,47 @@ def _project_routes(index: ProjectIndex) -> list[ProjectRoute]:
             child = _mount_of(index, info, call.args[0], scope(call), mounts)
             prefix = _prefix_of(call)
             if parent is not None and child is not None and prefix is not None:
-                includes.setdefault(parent, []).append((child, prefix))
+                includes.setdefault(parent, []).append((child, prefix, (info, model, call)))
         for route in model.routes:
             owner = _local_mount(info, route.owner, scope(route.registration), mounts)
             if owner is not None:
-                routes.setdefault(owner, []).append((info, route))
+                routes.setdefault(owner, []).append((info, model, route))
 
     found: list[ProjectRoute] = []
     served: set[Mount] = set()
 
-    def walk(mount: Mount, base: str, app: Mount, chain: tuple[Mount, ...]) -> None:
+    def walk(mount: Mount, base: str, app: Mount, chain: tuple[Mount, ...], along: tuple) -> None:
         if len(chain) > _MAX_DEPTH or mount in chain:
             return
         served.add(mount)
         chain = (*chain, mount)
+        along = (*along, made[mount]) if mount in made else along
         here = base + mounts.get(mount, "")
-        for info, route in routes.get(mount, []):
-            found.append(_route(info, route, here, app, chain))
-        for child, prefix in includes.get(mount, []):
-            walk(child, here + prefix, app, chain)
+        for info, model, route in routes.get(mount, []):
+            found.append(_route(info, model, route, here, app, chain, along))
+        for child, prefix, inclusion in includes.get(mount, []):
+            walk(child, here + prefix, app, chain, (*along, inclusion))
 
     for app in sorted(apps, key=lambda m: (m.module, m.name)):
-        walk(app, "", app, ())
+        walk(app, "", app, (), ())
     for mount in sorted(set(routes) - served, key=lambda m: (m.module, m.name)):
-        for info, route in routes[mount]:
-            found.append(_route(info, route, mounts.get(mount, ""), None, (mount,)))
+        own = (made[mount],) if mount in made else ()
+        for info, model, route in routes[mount]:
+            found.append(_route(info, model, route, mounts.get(mount, ""), None, (mount,), own))
     found.sort(key=lambda r: (r.app is None, r.app.module if r.app else "", r.path or "", sorted(r.methods)))
     return found
 
 
-def _route(info: ModuleInfo, route: Route, prefix: str, app: Mount | None, chain: tuple[Mount, ...]) -> ProjectRoute:
+def _route(
+    info: ModuleInfo, model: ModuleModel, route: Route, prefix: str, app: Mount | None, chain: tuple[Mount, ...], along: tuple
+) -> ProjectRoute:
     path = prefix + route.path if route.path is not None else None
-    return ProjectRoute(route.methods, path, info, route, app, chain)
+    return ProjectRoute(route.methods, path, info, route, app, chain, model, along)
+
+
+def module_model(info: ModuleInfo) -> ModuleModel:
+    """The module's model, built once per parsed module."""
+    return cached_on(info.tree, "module_model", lambda: ModuleModel(info.tree))
 
 
 def _scope(model: ModuleModel, node: ast.AST) -> str:
