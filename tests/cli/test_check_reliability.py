@@ -174,6 +174,16 @@ def test_fix_never_loses_an_edit_made_while_it_runs(tmp_path):
         assert proc.returncode == 2
 
 
+@pytest.mark.skipif(not hasattr(os, "getuid") or os.getuid() != 0, reason="only root can give a file to another user")
+def test_fix_keeps_the_file_owner(tmp_path, cli):
+    (tmp_path / "a.py").write_text(CREATE)
+    os.chown(tmp_path / "a.py", 1234, 1234)
+    r = cli("check", "--no-cache", "--fix", "--unsafe-fixes", "a.py", cwd=tmp_path)
+    assert r.returncode == 0, r.stdout + r.stderr
+    info = os.stat(tmp_path / "a.py")
+    assert (info.st_uid, info.st_gid) == (1234, 1234) and "status_code=201" in (tmp_path / "a.py").read_text()
+
+
 def test_fix_keeps_the_file_mode_and_reports_a_read_only_file(tmp_path, cli):
     (tmp_path / "a.py").write_text(CREATE)
     os.chmod(tmp_path / "a.py", 0o640)

@@ -168,7 +168,8 @@ def write_if_unchanged(path: str, read: bytes, new: bytes) -> str | None:
     try:
         if Path(path).read_bytes() != read:
             return "changed while it was being fixed; not written (run the fix again)"
-        mode = os.stat(path).st_mode
+        info = os.stat(path)
+        mode = info.st_mode
         if not os.access(path, os.W_OK) or not mode & 0o222:  # (root may write a read-only file)
             return "cannot write: the file is read-only; not fixed"
         target = os.path.realpath(path)  # (a symlink stays a symlink: its target is replaced)
@@ -179,6 +180,9 @@ def write_if_unchanged(path: str, read: bytes, new: bytes) -> str | None:
         with os.fdopen(fd, "wb") as f:
             f.write(new)
         os.chmod(tmp, S_IMODE(mode))
+        if hasattr(os, "chown") and (info.st_uid, info.st_gid) != (os.getuid(), os.getgid()):
+            with contextlib.suppress(OSError):  # (keeps the owner where we may: root fixing a user's file)
+                os.chown(tmp, info.st_uid, info.st_gid)
         os.replace(tmp, target)
     except OSError as exc:
         with contextlib.suppress(OSError):
