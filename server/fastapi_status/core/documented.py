@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from fastapi_status.core.model import FunctionNode, ModuleModel, last_name
+from fastapi_status.core.model import FunctionNode, ModuleModel, kwarg, last_name
 from fastapi_status.core.params import DEPENDENCY_MARKERS, INJECTED, markers_of, parameters
 from fastapi_status.core.project import ModuleInfo, ProjectIndex, absolute
 from fastapi_status.core.project_routes import ProjectRoute, module_model
@@ -53,7 +53,9 @@ def documented(index: ProjectIndex, route: ProjectRoute) -> Documented:
 
 
 def _keyword(call: ast.Call, name: str) -> ast.expr | None:
-    return next((kw.value for kw in call.keywords if kw.arg == name), None)
+    """The value of keyword `name` of the call (core/model.kwarg's)."""
+    found = kwarg(call, name)
+    return found.value if found is not None else None
 
 
 def _is_false(expr: ast.expr | None) -> bool:
