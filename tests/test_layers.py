@@ -22,7 +22,9 @@ LAYERS = {
         "core.imports", "core.index", "core.model", "core.params", "core.flow", "core.values", "core.callees",
         "core.payloads", "core.answers", "core.status_sites", "core.messages", "core.inputs", "core.context",
     ],
-    "project model": ["core.project", "core.project_routes", "core.documented", "core.exception_handlers", "core.raises"],
+    "project model": [
+        "core.project", "core.project_routes", "core.documented", "core.route_statuses", "core.exception_handlers", "core.raises",
+    ],
     "rules and fixes": ["rules", "rules.*", "fixes", "fixes.*"],
     "engine": ["core.analyze", "core.incremental", "core.fix_all", "core.routes_info"],
     "workspace": ["files", "config", "project_facts"],

@@ -142,3 +142,20 @@ def test_what_is_documented_statically_is_what_the_openapi_says(client):
     paths = client.get("/openapi.json").json()["paths"]
     served = {(m.upper(), p): {int(s) if s.isdigit() else s for s in op["responses"]} for p, ops in paths.items() for m, op in ops.items()}
     assert found == served
+
+
+def test_the_static_status_map_is_the_observed_one():
+    """core/route_statuses.py finds, for every route of the map, exactly the statuses the app
+    answers above, each with a source in the module that makes it."""
+    from fastapi_status.core.project import ProjectIndex
+    from fastapi_status.core.route_statuses import route_statuses
+    from fastapi_status.files import project_files, read_source
+
+    index = ProjectIndex.of_files(project_files(str(EXAMPLES)), read_source)
+    found = {(m, r.path): s for r, s in route_statuses(index) for m in r.methods}
+    for key, expected in SHOP_STATUSES.items():
+        assert set(found[key].codes) == set(expected), key
+    get = {s.code: s.sources for s in found[("GET", "/api/catalog/{sku}")].statuses}
+    assert {Path(src.file).name for src in get[401]} == {"security.py"}
+    assert [(Path(src.file).name, src.via) for src in get[404]] == [("products.py", ("shop.products.find_product",))]
+    assert "main.not_found" in get[404][0].what and "Gone" in get[410][0].what

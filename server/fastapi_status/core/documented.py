@@ -26,6 +26,8 @@ class Documented:
     statuses: frozenset[int | str]  # 404; "4XX" and "default" as FastAPI writes them
     unresolved: tuple[str, ...] = ()  # what could not be read, in words
     in_schema: bool = True  # False: `include_in_schema=False`, the OpenAPI leaves it out
+    # False: some `responses=` along the way is not read (it may document anything)
+    responses_read: bool = True
 
 
 def documented(index: ProjectIndex, route: ProjectRoute) -> Documented:
@@ -49,7 +51,8 @@ def documented(index: ProjectIndex, route: ProjectRoute) -> Documented:
             unresolved.append("whether the route reads the request (and FastAPI documents 422): a dependency is not resolved")
         elif reads:
             statuses.add(422)
-    return Documented(frozenset(statuses), tuple(unresolved))
+    responses_read = not any("responses=" in u for u in unresolved)
+    return Documented(frozenset(statuses), tuple(unresolved), responses_read=responses_read)
 
 
 def _keyword(call: ast.Call, name: str) -> ast.expr | None:
@@ -81,9 +84,13 @@ def _responses(model: ModuleModel, value: ast.expr, statuses: set[int | str], un
             unresolved.append(f"a responses= key at line {key.lineno} is not resolved")
 
 
+def reads_request(index: ProjectIndex, route: ProjectRoute) -> bool | None:
+    """The route reads a parameter from the request (True: FastAPI validates it, and may answer
+    422), reads none (False), or that depends on something not resolved (None)."""
+    return _reads_request(index, route, [(route.module, route.model, route.route.registration), *route.along])
+
+
 def _reads_request(index: ProjectIndex, route: ProjectRoute, calls: list[tuple[ModuleInfo, ModuleModel, ast.Call]]) -> bool | None:
-    """The route reads a parameter from the request (True), reads none (False), or that depends
-    on something not resolved (None)."""
     answers = [_function_reads(index, route.module, route.model, route.route.handler, 0, set())]
     for info, model, call in calls:
         deps = _keyword(call, "dependencies")
@@ -112,7 +119,7 @@ def _function_reads(
         if marks & INJECTED:
             continue
         if marks & DEPENDENCY_MARKERS:
-            marker = _dependency_call(default) or _dependency_call(arg.annotation)
+            marker = dependency_call(default) or dependency_call(arg.annotation)
             answers.append(_dependency_reads(index, info, model, marker, arg.annotation, depth + 1, seen) if marker else None)
             continue
         return True  # a path, query, header, cookie or body parameter
@@ -121,7 +128,7 @@ def _function_reads(
     return None if any(a is None for a in answers) else False
 
 
-def _dependency_call(expr: ast.expr | None) -> ast.Call | None:
+def dependency_call(expr: ast.expr | None) -> ast.Call | None:
     """The `Depends(…)`/`Security(…)` call in a default or an `Annotated[…]` annotation."""
     if expr is None:
         return None

@@ -112,11 +112,33 @@ class ImportMap:
         return names
 
 
-def collect_imports(tree: ast.Module, index: "NodeIndex | None" = None) -> ImportMap:
+def import_statements(tree: ast.Module) -> list[ast.Import | ast.ImportFrom]:
+    """Every import statement of the module, at any depth (a walk of its statements only: an
+    import is never inside an expression). For a module no rule analyses, cheaper than its
+    node index."""
+    found: list[ast.Import | ast.ImportFrom] = []
+    stack: list[ast.stmt] = list(tree.body)
+    while stack:
+        stmt = stack.pop()
+        if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            found.append(stmt)
+            continue
+        for name in ("body", "orelse", "finalbody"):
+            block = getattr(stmt, name, None)
+            if block:
+                stack.extend(block)
+        for part in (*getattr(stmt, "handlers", ()), *getattr(stmt, "cases", ())):
+            stack.extend(part.body)
+    return found
+
+
+def collect_imports(tree: ast.Module, index: "NodeIndex | None" = None, statements: list | None = None) -> ImportMap:
+    """The module's imports, from its node index or (`statements`) from `import_statements`."""
     imports = ImportMap()
     top_level = {id(n) for n in tree.body}
-    index = index or NodeIndex(tree)
-    for node in module_level_first(index.of_types(ast.Import, ast.ImportFrom), tree):
+    if statements is None:
+        statements = (index or NodeIndex(tree)).of_types(ast.Import, ast.ImportFrom)
+    for node in module_level_first(statements, tree):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 root = alias.name.split(".")[0]

@@ -10,6 +10,7 @@ import ast
 import bisect
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Callable
 
 from fastapi_status.core.imports import ImportMap, collect_imports
 from fastapi_status.core.index import NodeIndex, module_level_first
@@ -72,10 +73,12 @@ class Route:
 
 
 class ModuleModel:
-    def __init__(self, tree: ast.Module, index: NodeIndex | None = None) -> None:
+    def __init__(
+        self, tree: ast.Module, index: NodeIndex | Callable[[], NodeIndex] | None = None, imports: ImportMap | None = None
+    ) -> None:
         self.tree = tree
-        self.index = index if index is not None else NodeIndex(tree)
-        self.imports: ImportMap = collect_imports(tree, self.index)
+        self._index = index
+        self.imports: ImportMap = imports if imports is not None else collect_imports(tree, self.index)
         self.mentions_framework = self.imports.imports_framework
         self.app_names: set[str] = set()
         self.functions: dict[str, FunctionNode] = {}
@@ -90,6 +93,16 @@ class ModuleModel:
         if self.mentions_framework:
             self._collect_definitions()
             self._collect_routes()
+
+    @property
+    def index(self) -> NodeIndex:
+        """The module's node index (built when first asked: a module of the project that is
+        only called into, and imports no framework, never needs it)."""
+        if self._index is None:
+            self._index = NodeIndex(self.tree)
+        elif callable(self._index):
+            self._index = self._index()  # (one kept elsewhere: core/project.node_index)
+        return self._index  # type: ignore[return-value]
 
     # -- names -----------------------------------------------------------------------------
 

@@ -64,22 +64,21 @@ def body_parameters(handler: FunctionNode, path: str | None) -> list[ast.arg]:
 
 def _body_parameters(handler: FunctionNode, path: str | None) -> list[ast.arg]:
     in_path = path_parameters(path)
-    found = []
-    for arg, default in parameters(handler):
-        if arg.arg in in_path or arg.arg in ("self", "cls"):
-            continue
-        marks = _markers(arg.annotation) | _markers(default)
-        if marks & (INJECTED | DEPENDENCY_MARKERS | NOT_BODY_MARKERS):
-            continue
-        if marks & BODY_MARKERS or "UploadFile" in marks:
-            found.append(arg)
-            continue
-        if arg.annotation is None:
-            continue  # a query parameter
-        names = _markers(arg.annotation) - {"Annotated", "Optional", "Union", "list", "List", "typing"}
-        if names and not names <= SCALARS:
-            found.append(arg)
-    return found
+    return [arg for arg, default in parameters(handler) if arg.arg not in ("self", "cls") and _is_body(arg, default, in_path)]
+
+
+def _is_body(arg: ast.arg, default: ast.expr | None, in_path: set[str]) -> bool:
+    if arg.arg in in_path:
+        return False
+    marks = _markers(arg.annotation) | _markers(default)
+    if marks & (INJECTED | DEPENDENCY_MARKERS | NOT_BODY_MARKERS):
+        return False
+    if marks & BODY_MARKERS or "UploadFile" in marks:
+        return True
+    if arg.annotation is None:
+        return False  # a query parameter
+    names = _markers(arg.annotation) - {"Annotated", "Optional", "Union", "list", "List", "typing"}
+    return bool(names) and not names <= SCALARS
 
 
 def input_parameters(handler: FunctionNode, path: str | None) -> list[ast.arg]:
@@ -163,3 +162,35 @@ def reads_raw_request(handler: FunctionNode, path: str | None) -> bool:
             if isinstance(arg, ast.Name) and arg.id == name:
                 return True
     return False
+
+
+_CONSTRAINTS = {"min_length", "max_length", "pattern", "regex", "gt", "ge", "lt", "le", "max_digits", "decimal_places"}
+
+
+def may_fail_validation(arg: ast.arg, default: ast.expr | None, path: str | None) -> str | None:
+    """Why FastAPI may answer 422 for this parameter (None: it never does): a body parameter;
+    a path, query, header or cookie parameter that is required, converted (`int`, a model, an
+    enum) or constrained (`min_length=`). A text parameter of the path (`sku: str`) or one with
+    a default cannot fail. What FastAPI injects or a dependency provides is not asked here."""
+    in_path = path_parameters(path)
+    if _is_body(arg, default, in_path):
+        return "the request body"
+    annotation = _markers(arg.annotation) - {"Query", "Path", "Header", "Cookie"}
+    converted = arg.annotation is not None and not ("str" in annotation and annotation <= _TEXT_MARKERS)
+    if converted:
+        return "converted from text"
+    for node in (default, arg.annotation):
+        for call in ast.walk(node) if node is not None else ():
+            if isinstance(call, ast.Call) and any(k.arg in _CONSTRAINTS for k in call.keywords):
+                return "constrained"
+    if arg.arg in in_path:
+        return None  # (text of the path: any segment matches)
+    if default is None:
+        return "required"
+    marker = next((n for n in ast.walk(default) if isinstance(n, ast.Call) and last_name(n.func) in NOT_BODY_MARKERS), None)
+    if marker is not None and default is marker:
+        has_default = any(k.arg in ("default", "default_factory") for k in marker.keywords) or (
+            marker.args and not (isinstance(marker.args[0], ast.Constant) and marker.args[0].value is Ellipsis)
+        )
+        return None if has_default else "required"
+    return None

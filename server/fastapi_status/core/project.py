@@ -23,8 +23,8 @@ import os
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Mapping
 
-from fastapi_status.core.imports import ImportMap, collect_imports
-from fastapi_status.core.index import cached_on
+from fastapi_status.core.imports import ImportMap, collect_imports, import_statements
+from fastapi_status.core.index import NodeIndex, cached_on
 from fastapi_status.core.model import FunctionNode, statement_first_line
 from fastapi_status.core.text import parse_quietly
 
@@ -45,7 +45,9 @@ class ModuleInfo:
     def of(cls, name: str, path: str | None, tree: ast.Module, imports: ImportMap | None = None) -> "ModuleInfo":
         functions = {s.name: s for s in tree.body if isinstance(s, _DEFS)}
         classes = {s.name: s for s in tree.body if isinstance(s, ast.ClassDef)}
-        return cls(name, path, tree, imports or collect_imports(tree), functions, classes)
+        if imports is None:
+            imports = collect_imports(tree, statements=import_statements(tree))
+        return cls(name, path, tree, imports, functions, classes)
 
     def owner(self, function: FunctionNode) -> str | None:
         """The name of the module-level class whose body defines `function`, if any (found by
@@ -62,6 +64,17 @@ class ModuleInfo:
         if cls is None:
             return None
         return next((s for s in cls.body if isinstance(s, _DEFS) and s.name == name), None)
+
+
+def node_index(tree: ast.Module) -> NodeIndex:
+    """The node index of a module the project index parsed (built once, when its model is
+    asked for; see `indexed`)."""
+    return cached_on(tree, "node-index", lambda: NodeIndex(tree))
+
+
+def indexed(tree: ast.Module) -> NodeIndex | None:
+    """The module's node index if it was built (a module only called into has none)."""
+    return getattr(tree, "_fastapi_status_node-index", None)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from fastapi_status.core.index import cached_on
 from fastapi_status.core.model import APP_CLASSES, ModuleModel, Route
-from fastapi_status.core.project import ModuleInfo, ProjectIndex, absolute
+from fastapi_status.core.project import ModuleInfo, ProjectIndex, absolute, node_index
 from fastapi_status.core.text import collector_paused
 
 # A module without one of these has no app, router, route or inclusion: it is not parsed.
@@ -80,13 +80,13 @@ def _project_routes(index: ProjectIndex) -> list[ProjectRoute]:
                     if qualname.endswith(("FastAPI", "Starlette")):
                         apps.add(mount)
         for call in _include_calls(model):
-            parent = _local_mount(info, call.func.value, scope(call), mounts)  # type: ignore[attr-defined]
+            parent = local_mount(info, call.func.value, scope(call), mounts)  # type: ignore[attr-defined]
             child = _mount_of(index, info, call.args[0], scope(call), mounts)
             prefix = _prefix_of(call)
             if parent is not None and child is not None and prefix is not None:
                 includes.setdefault(parent, []).append((child, prefix, (info, model, call)))
         for route in model.routes:
-            owner = _local_mount(info, route.owner, scope(route.registration), mounts)
+            owner = local_mount(info, route.owner, scope(route.registration), mounts)
             if owner is not None:
                 routes.setdefault(owner, []).append((info, model, route))
 
@@ -124,7 +124,7 @@ def _route(
 
 def module_model(info: ModuleInfo) -> ModuleModel:
     """The module's model, built once per parsed module."""
-    return cached_on(info.tree, "module_model", lambda: ModuleModel(info.tree))
+    return cached_on(info.tree, "module_model", lambda: ModuleModel(info.tree, lambda: node_index(info.tree), info.imports))
 
 
 def _scope(model: ModuleModel, node: ast.AST) -> str:
@@ -171,7 +171,7 @@ def _include_calls(model: ModuleModel) -> list[ast.Call]:
     ]
 
 
-def _local_mount(info: ModuleInfo, expr: ast.expr, scope: str, known: dict[Mount, str] | None = None) -> Mount | None:
+def local_mount(info: ModuleInfo, expr: ast.expr, scope: str, known: dict[Mount, str] | None = None) -> Mount | None:
     """An app or router named by a plain name of this module: bound in `scope` (a function
     of the module) when it is bound there, else at the top level."""
     if not isinstance(expr, ast.Name) or expr.id in info.imports.bindings:
@@ -184,7 +184,7 @@ def _local_mount(info: ModuleInfo, expr: ast.expr, scope: str, known: dict[Mount
 def _mount_of(index: ProjectIndex, info: ModuleInfo, expr: ast.expr, scope: str, known: dict[Mount, str]) -> Mount | None:
     """The router an expression names: a name of this module, one imported from another
     (`from .catalog import router`), or an attribute of an imported module (`catalog.router`)."""
-    local = _local_mount(info, expr, scope, known)
+    local = local_mount(info, expr, scope, known)
     if local is not None:
         return local
     qualname = info.imports.qualname(expr)

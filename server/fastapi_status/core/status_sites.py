@@ -76,14 +76,14 @@ def raised_status(model: ModuleModel, call: ast.Call) -> int | None:
     init = next(s for s in cls.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name == "__init__")
     codes = set()
     for node in ast.walk(init):
-        if isinstance(node, ast.Call) and _is_super_init(node):
+        if isinstance(node, ast.Call) and is_super_init(node):
             args = node.args[1:] if isinstance(node.func.value, ast.Name) else node.args  # Base.__init__(self, …)
             expr = args[0] if args else status_argument(node)
             codes.add(model.status_of(expr))
     return codes.pop() if len(codes) == 1 else None
 
 
-def _is_super_init(call: ast.Call) -> bool:
+def is_super_init(call: ast.Call) -> bool:
     func = call.func
     if not (isinstance(func, ast.Attribute) and func.attr == "__init__"):
         return False
