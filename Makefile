@@ -56,7 +56,7 @@ browser:
 # Speed and memory on the public corpora next to ruff, fastapi-lsp and plain ast.parse, against the
 # project's targets (a few minutes; never part of make test). bench/run.py makes its own venv
 # (bench/.venv) and writes bench/results/latest.json. Quicker: make bench BENCH_ARGS="--skip-peers"
-# or BENCH_ARGS="--only server" (groups: check, server, analysis).
+# or BENCH_ARGS="--only server" (groups: check, routes, server, analysis).
 bench:
 	$(PYTHON) bench/run.py $(BENCH_ARGS)
 

@@ -350,6 +350,46 @@ def measure_cold(corpus: Corpus, work: Path, repeat: int) -> dict[str, Any]:
     }
 
 
+ROUTE_CORPORA = ("prefect", "litellm", "fastapi-users", "gradio", "argilla-server", "arize-phoenix", "fief-server", "chainlit")
+
+
+def measure_routes(root: Path, work: Path, repeat: int) -> dict[str, Any]:
+    """`fastapi-status routes --format json` over the eight public corpora (one project each),
+    next to one-process ast.parse of the modules it parses (the project index reports them).
+    It keeps no cache: a second run costs what the first did."""
+    folders = [root / name for name in ROUTE_CORPORA if (root / name).is_dir()]
+    argv = [tool("fastapi-status"), "routes", "--format", "json", *map(str, folders)]
+    run, times = run_repeated(argv, cwd=work, timeout=T_CHECK, repeat=repeat)
+    listing = work / "routes-parsed.txt"
+    script = (
+        "import sys\n"
+        "from fastapi_status.core.documented import documented\n"
+        "from fastapi_status.core.project import ProjectIndex\n"
+        "from fastapi_status.core.route_statuses import StatusModel\n"
+        "from fastapi_status.files import project_files, read_source\n"
+        "paths, routes = [], 0\n"
+        "for folder in sys.argv[2:]:\n"
+        "    index = ProjectIndex.of_files(project_files(folder), read_source)\n"
+        "    model = StatusModel(index)\n"
+        "    for route in model.routes:\n"
+        "        model.statuses(route); documented(index, route); routes += 1\n"
+        "    paths += [index.modules[name] for name, info in index._parsed.items() if info is not None]\n"
+        "open(sys.argv[1], 'w').write('\\0'.join(paths))\n"
+        "print(routes)\n"
+    )
+    listed = run_measured([str(VPY), "-c", script, str(listing), *map(str, folders)], cwd=work, timeout=T_CHECK)
+    parsed = [Path(p) for p in listing.read_text().split("\0") if p]
+    floor = measure_floor(Corpus(root, folders, parsed, lines=sum(p.read_bytes().count(b"\n") for p in parsed)), work)
+    return {
+        "seconds": run.seconds,
+        "all_seconds": times,
+        "routes": int(_last_line(listed.stdout)),
+        "parsed_files": len(parsed),
+        "floor_seconds": floor["seconds"],
+        "peak_rss_mb": run.maxrss_kb / 1024,
+    }
+
+
 def measure_fixed_cost(work: Path, repeat: int) -> dict[str, Any]:
     """`fastapi-status check` of an empty folder: start-up and imports, the cost every run pays."""
     empty = work / "empty"
@@ -1041,6 +1081,11 @@ def measurement_rows(r: dict[str, Any]) -> list[tuple[str, str, str]]:
         rows.append(("check, cold (--no-cache), 4 folders", _fmt_s(c["seconds"]),
                      f"{c['files']} of {c['py_files']} .py files parsed, {c['lines']:,} lines, {c['lines_per_s']:,.0f} lines/s, "
                      f"peak {_fmt_mb(c['peak_rss_mb'])}; {c['summary']}"))
+    if "routes" in r:
+        x = r["routes"]
+        rows.append(("routes, 8 corpora (--format json)", _fmt_s(x["seconds"]),
+                     f"{x['routes']} routes, {x['parsed_files']} modules parsed (their ast.parse: {_fmt_s(x['floor_seconds'])}), "
+                     f"peak {_fmt_mb(x['peak_rss_mb'])}"))
     if "warm" in r:
         w = r["warm"]
         rows.append(("check, warm (cache filled in {})".format(_fmt_s(w["fill_seconds"])), _fmt_s(w["seconds"]),
@@ -1118,6 +1163,10 @@ def targets(r: dict[str, Any]) -> list[dict[str, Any]]:
     if "analysis" in r:
         a = r["analysis"]
         add("analyze(parsed module) / its ast.parse", a["analyze_seconds"] / a["parse_seconds"], "<=", 0.5)
+    if "routes" in r:
+        x = r["routes"]
+        add("routes, cold / ast.parse of the modules it parses (8 corpora)", x["seconds"] / x["floor_seconds"], "<=", 1.3)
+        add("routes, warm (nothing changed) / cold: it keeps no cache yet", min(x["all_seconds"]) / x["seconds"], "<=", 0.1)
     if "scaling" in r:
         add("check time per line, largest / smallest (10k-100k-line modules)", r["scaling"]["per_line_spread"], "<=", 1.5)
     return out
@@ -1172,14 +1221,14 @@ def print_report(report: dict[str, Any]) -> None:
 # -- main ----------------------------------------------------------------------------------------
 
 
-GROUPS = ("check", "server", "analysis")
+GROUPS = ("check", "routes", "server", "analysis")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--skip-peers", action="store_true", help="skip fastapi-lsp (about a minute)")
     parser.add_argument("--only", default=",".join(GROUPS),
-                        help="comma-separated groups to run: check, server, analysis (default: all)")
+                        help="comma-separated groups to run: check, routes, server, analysis (default: all)")
     parser.add_argument("--repeat", type=int, default=1, help="runs of each command-line measurement; the median is kept")
     args = parser.parse_args()
     groups = [g.strip() for g in args.only.split(",") if g.strip()]
@@ -1228,6 +1277,8 @@ def main() -> int:
             step("litellm", lambda: measure_litellm_only(corpus, work, args.repeat))
             if not args.skip_peers:
                 step("fastapi_lsp", lambda: measure_fastapi_lsp(corpus, work))
+        if "routes" in groups:
+            step("routes", lambda: measure_routes(root, work, args.repeat))
         if "server" in groups:
             step("editing", lambda: measure_editing(corpus, work))
             step("workspace", lambda: measure_workspace(corpus, work))

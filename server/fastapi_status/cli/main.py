@@ -1,4 +1,4 @@
-"""`fastapi-status`: check files (`check`), explain rules (`rule`)."""
+"""`fastapi-status`: check files (`check`), list routes and their statuses (`routes`), explain rules (`rule`)."""
 
 from __future__ import annotations
 
@@ -65,6 +65,11 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--quiet", "-q", action="store_true", help="print findings only, no summary")
     check.add_argument("--verbose", "-v", action="store_true", help="show the tracebacks of internal errors")
 
+    routes = sub.add_parser("routes", help="list every route with the statuses it can answer and what its OpenAPI documents")
+    routes.add_argument("paths", nargs="*", metavar="PATH", default=None, help="folders or files (default: the current directory)")
+    routes.add_argument("--format", "--output-format", dest="format", choices=("text", "json", "markdown"), default="text")
+    routes.add_argument("--verbose", "-v", action="store_true", help="show where each status comes from")
+
     lsp = sub.add_parser("lsp", help="run the language server (stdio; --tcp for debugging)")
     lsp.add_argument("--tcp", action="store_true", help="listen on TCP instead of stdio")
     lsp.add_argument("--host", default="127.0.0.1")
@@ -83,6 +88,10 @@ def main(argv: list[str] | None = None) -> int:
         return run_check(args)
     if args.command == "rule":
         return run_rule(args)
+    if args.command == "routes":
+        from fastapi_status.cli.routes import run
+
+        return run(args.paths or ["."], args.format, args.verbose)
     if args.command == "lsp":
         from fastapi_status.lsp.server import start
 

@@ -1,0 +1,202 @@
+"""`fastapi-status routes [PATH]`: every route of the app, what it can answer, and what its
+OpenAPI documents (core/route_statuses.py, core/documented.py), as a table, JSON or Markdown.
+
+PATH is a folder (every route of the project in it) or a file (the routes it defines, with the
+full paths of the project around it: the folder of its pyproject.toml, else its own folder)."""
+
+from __future__ import annotations
+
+import functools
+import gc
+import json
+import os
+import sys
+from dataclasses import dataclass
+from typing import TextIO
+
+from fastapi_status.core.documented import Documented, documented
+from fastapi_status.core.project import ProjectIndex
+from fastapi_status.core.project_routes import ProjectRoute
+from fastapi_status.core.route_statuses import RouteStatuses, StatusModel
+from fastapi_status.core.statuses import phrase
+from fastapi_status.core.text import collector_paused
+from fastapi_status.files import project_files, read_source
+from fastapi_status.project_facts import facts_for
+
+FORMATS = ("text", "json", "markdown")
+# Documented by FastAPI itself on every route that reads the request, whether or not a request
+# can fail validation: never "missing", and its absence from the answers is not a promise broken.
+AUTO = {422}
+
+
+@dataclass(frozen=True)
+class Row:
+    route: ProjectRoute
+    statuses: RouteStatuses
+    documented: Documented
+
+    @property
+    def missing(self) -> list[int]:
+        """The statuses the route can answer that its OpenAPI does not document (none when a
+        `responses=` of it is not read: it may document them)."""
+        if not self.documented.in_schema or not self.documented.responses_read:
+            return []
+        docs = self.documented.statuses
+        return [
+            c for c in sorted(self.statuses.codes)
+            if c not in docs and f"{c // 100}XX" not in docs and "default" not in docs and c not in AUTO
+        ]
+
+
+def rows_for(path: str, freeze: bool = False) -> list[Row]:
+    """The routes under `path` (a folder or a file), each with its map. Raises OSError when
+    the path is neither."""
+    path = os.path.normpath(path)
+    if os.path.isdir(path):
+        root, only = path, None
+    elif os.path.isfile(path):
+        facts = facts_for(os.path.dirname(path) or ".", {})
+        root, only = facts.root or (os.path.dirname(path) or "."), os.path.realpath(path)
+    else:
+        raise FileNotFoundError(f"{path}: no such file or folder")
+    files = project_files(root)
+    if only is not None and not any(os.path.realpath(f) == only for f in files):
+        files.append(path)
+    index = ProjectIndex.of_files(files, read_source)
+    rows = []
+    with collector_paused():  # (hundreds of modules' trees: see core/text.collector_paused)
+        model = StatusModel(index)
+        for route in model.routes:
+            if only is not None and os.path.realpath(route.module.path or "") != only:
+                continue
+            rows.append(Row(route, model.statuses(route), documented(index, route)))
+        if freeze:
+            gc.freeze()  # (the command ends soon: no full collection of every tree when the collector resumes)
+    return rows
+
+
+def write(fmt: str, rows: list[Row], out: TextIO, verbose: bool = False) -> None:
+    {"text": _text, "json": _json, "markdown": _markdown}[fmt](rows, out, verbose)
+
+
+def _methods(row: Row) -> str:
+    return ",".join(sorted(row.route.methods)) or "?"
+
+
+def _path(row: Row) -> str:
+    path = row.route.path if row.route.path is not None else "?"
+    return path if row.route.app is not None else f"{path} *"
+
+
+def _handler(row: Row) -> str:
+    return f"{_display(row.route.module.path)}:{row.route.route.handler.lineno}"
+
+
+@functools.lru_cache(maxsize=4096)
+def _display(path: str | None) -> str:
+    if not path:
+        return "?"
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # (another drive)
+        return path
+
+
+def _codes(codes) -> str:
+    return " ".join(str(c) for c in sorted(codes, key=lambda c: (str(c).isdigit() is False, str(c)))) or "-"
+
+
+def _documented(row: Row) -> str:
+    return _codes(row.documented.statuses) if row.documented.in_schema else "hidden"
+
+
+def _text(rows: list[Row], out: TextIO, verbose: bool) -> None:
+    if not rows:
+        out.write("no routes found\n")
+        return
+    table = [("METHOD", "PATH", "HANDLER", "ANSWERS", "DOCUMENTED", "MISSING")]
+    table += [
+        (_methods(r), _path(r), f"{_handler(r)} {r.route.route.handler.name}", _codes(r.statuses.codes),
+         _documented(r), _codes(r.missing) if r.missing else "")
+        for r in rows
+    ]
+    widths = [max(len(line[i]) for line in table) for i in range(len(table[0]) - 1)]
+    for i, line in enumerate(table):
+        out.write(("  ".join(cell.ljust(w) for cell, w in zip(line, widths)) + "  " + line[-1]).rstrip() + "\n")
+        if verbose and i:
+            _details(rows[i - 1], out)
+    if any(r.route.app is None for r in rows):
+        out.write("\n* no app found that includes this route's router: the path is the router's own\n")
+    routes = len(rows)
+    missing = sum(1 for r in rows if r.missing)
+    out.write(f"\n{routes} route{'s' if routes != 1 else ''}, {missing} with statuses the OpenAPI does not document\n")
+
+
+def _details(row: Row, out: TextIO) -> None:
+    for status in row.statuses.statuses:
+        name = phrase(status.code) or ""
+        for k, source in enumerate(status.sources):
+            head = f"{status.code} {name}" if k == 0 else ""
+            out.write(f"    {head:<28}{source.describe()}  {_display(source.file)}:{source.line}\n")
+    for s in row.statuses.swallowed:
+        out.write(f"    {'(not answered)':<28}{s.raised.describe()}, {s.caught.what}  {_display(s.caught.file)}:{s.caught.line}\n")
+    for note in (*row.statuses.unresolved, *row.documented.unresolved):
+        out.write(f"    {'(not resolved)':<28}{note}\n")
+
+
+def _source_json(source) -> dict:
+    return {"file": _display(source.file), "line": source.line, "what": source.what, "via": list(source.via)}
+
+
+def _json(rows: list[Row], out: TextIO, verbose: bool) -> None:
+    items = []
+    for r in rows:
+        route = r.route
+        items.append({
+            "methods": sorted(route.methods),
+            "path": route.path,
+            "app": {"module": route.app.module, "name": route.app.name} if route.app else None,
+            "handler": {"name": route.route.handler.name, "file": _display(route.module.path), "line": route.route.handler.lineno},
+            "statuses": [
+                {"code": s.code, "phrase": phrase(s.code), "source": s.sources[0].describe(),
+                 "sources": [_source_json(src) for src in s.sources]}
+                for s in r.statuses.statuses
+            ],
+            "documented": sorted((str(c) for c in r.documented.statuses), key=lambda c: (not c.isdigit(), c)),
+            "in_schema": r.documented.in_schema,
+            "undocumented": r.missing,
+            "swallowed": [
+                {"code": s.code, "raised": _source_json(s.raised), "caught": _source_json(s.caught)} for s in r.statuses.swallowed
+            ],
+            "unresolved": [*r.statuses.unresolved, *r.documented.unresolved],
+        })
+    json.dump(items, out, indent=2)
+    out.write("\n")
+
+
+def _markdown(rows: list[Row], out: TextIO, verbose: bool) -> None:
+    out.write("| Method | Path | Handler | Answers | Documented | Missing |\n")
+    out.write("|---|---|---|---|---|---|\n")
+    for r in rows:
+        cells = [_methods(r), f"`{_path(r)}`", f"`{r.route.route.handler.name}` ({_handler(r)})", _codes(r.statuses.codes),
+                 _documented(r), ("**" + _codes(r.missing) + "**") if r.missing else ""]
+        out.write("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |\n")
+    if any(r.route.app is None for r in rows):
+        out.write("\n\\* no app found that includes this route's router: the path is the router's own.\n")
+
+
+def run(paths: list[str], fmt: str, verbose: bool, out: TextIO = sys.stdout) -> int:
+    rows: list[Row] = []
+    failed = False
+    for path in paths:
+        try:
+            rows += rows_for(path, freeze=True)
+        except OSError as exc:
+            print(f"fastapi-status: error: {exc}", file=sys.stderr)
+            failed = True
+    try:
+        write(fmt, rows, out, verbose)
+        out.flush()
+    except BrokenPipeError:  # (`| head`: the reader has what it wanted)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 2 if failed else 0
