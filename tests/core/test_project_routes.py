@@ -76,3 +76,31 @@ def test_a_router_that_includes_itself_ends():
         ),
     }
     assert _routes(files) == {("GET", "/r/x", "main:app")}
+
+
+def test_routers_included_in_a_loop_over_a_written_out_tuple_and_a_namespace_package():
+    """prefect's `for router in API_ROUTERS: app.include_router(router)`; litellm's folders of
+    routers without an `__init__.py` inside a package."""
+    files = {
+        "app/__init__.py": "",
+        "app/main.py": (
+            "from fastapi import FastAPI\nfrom app.routers import books, users\n"
+            "ROUTERS = (books.router, users.router)\napp = FastAPI()\n"
+            "for router in ROUTERS:\n    app.include_router(router, prefix='/v1')\n"
+            "for other in make_routers():\n    app.include_router(other)\n"
+        ),
+        "app/routers/books.py": "from fastapi import APIRouter\nrouter = APIRouter()\n@router.get('/books')\ndef books(): ...\n",
+        "app/routers/users.py": "from fastapi import APIRouter\nrouter = APIRouter()\n@router.get('/users')\ndef users(): ...\n",
+    }
+    assert _routes(files) == {("GET", "/v1/books", "app.main:app"), ("GET", "/v1/users", "app.main:app")}
+
+
+def test_a_sub_app_mounted_under_a_path_serves_its_routes_there():
+    files = {
+        "main.py": (
+            "from fastapi import FastAPI\nfrom admin import admin\napp = FastAPI()\n"
+            "app.mount('/admin/', admin)\napp.mount('/static', StaticFiles(directory='s'))\n"
+        ),
+        "admin.py": "from fastapi import FastAPI\nadmin = FastAPI()\n@admin.get('/users')\ndef users(): ...\n",
+    }
+    assert _routes(files) == {("GET", "/admin/users", "admin:admin")}

@@ -160,6 +160,52 @@ CASES = {
             ("GET", "/api/v1/ping"): {200: ("/api/v1/ping", {}), 429: ("/api/v1/ping", {"headers": {"x-plan": "none"}})},
         },
     ),
+    "a sub-app mounted under a path, re-exported by its package, with its own exception handler": (
+        {
+            "errors.py": """
+                class Missing(Exception):
+                    pass
+            """,
+            "sub/__init__.py": """
+                from .api import app as api_app
+            """,
+            "sub/api.py": """
+                from fastapi import FastAPI, Request
+                from fastapi.responses import JSONResponse
+                from ..errors import Missing
+
+                app = FastAPI()
+
+                @app.exception_handler(Missing)
+                async def missing(request: Request, exc: Missing):
+                    return JSONResponse({"detail": "no such thing"}, status_code=404)
+
+                @app.get("/things/{i}")
+                def thing(i: int):
+                    if i == 0:
+                        raise Missing()
+                    return {"i": i}
+            """,
+            "main.py": """
+                from fastapi import FastAPI, Request
+                from fastapi.responses import JSONResponse
+                from .errors import Missing
+                from .sub import api_app
+
+                app = FastAPI()
+                app.mount("/admin/api", api_app)
+
+                @app.exception_handler(Missing)
+                async def teapot(request: Request, exc: Missing):
+                    return JSONResponse({"detail": "not here"}, status_code=418)
+            """,
+        },
+        {
+            ("GET", "/admin/api/things/{i}"): {
+                200: ("/admin/api/things/1", {}), 404: ("/admin/api/things/0", {}), 422: ("/admin/api/things/x", {}),
+            },
+        },
+    ),
 }
 
 
@@ -168,6 +214,7 @@ def _write(tmp_path, modules: dict[str, str]) -> None:
     package.mkdir()
     (package / "__init__.py").write_text("")
     for name, text in modules.items():
+        (package / name).parent.mkdir(exist_ok=True)
         (package / name).write_text(textwrap.dedent(text))
 
 

@@ -88,8 +88,8 @@ class Target:
 
 def module_names(paths: Iterable[str]) -> dict[str, str]:
     """Dotted module name -> path, for the Python files given: `app/api/items.py` is
-    `app.api.items` when `app/` and `app/api/` hold an `__init__.py` (among the files given),
-    `items` when they do not."""
+    `app.api.items` when `app/` holds an `__init__.py` (among the files given; `app/api/`
+    then is a namespace package of it if it has none), `items` when it does not."""
     paths = [os.path.normpath(p) for p in paths]
     packages = {os.path.dirname(p) for p in paths if os.path.basename(p) == "__init__.py"}
     names: dict[str, str] = {}
@@ -97,12 +97,19 @@ def module_names(paths: Iterable[str]) -> dict[str, str]:
         folder, file = os.path.split(path)
         stem = file[:-3] if file.endswith(".py") else file
         parts = [] if stem == "__init__" else [stem]
-        while folder in packages:
+        # A folder in a package is a (namespace) package of it even without an `__init__.py`.
+        while folder in packages or (folder and _inside_package(folder, packages)):
             folder, package = os.path.split(folder)
             parts.insert(0, package)
         if parts and all(p.isidentifier() for p in parts):
             names.setdefault(".".join(parts), path)
     return names
+
+
+def _inside_package(folder: str, packages: set[str]) -> bool:
+    """Some folder above `folder` (up to the first that is not a package) is a package."""
+    parent = os.path.dirname(folder)
+    return bool(parent) and parent != folder and parent in packages
 
 
 class ProjectIndex:

@@ -41,7 +41,7 @@ class ProjectRoute:
     path: str | None  # the full path; None when the route's own path is not a string literal
     module: ModuleInfo
     route: Route
-    app: Mount | None  # the app that serves it (None: no app includes its router)
+    app: Mount | None  # the app that serves it (a sub-app when mounted: its handlers apply); None: none includes it
     chain: tuple[Mount, ...]  # the routers from the app down to the route's own
     model: ModuleModel  # the route's module's model
     # The calls along the way, each with its module's model: the app's and each router's
@@ -62,6 +62,7 @@ def _project_routes(index: ProjectIndex) -> list[ProjectRoute]:
     # parent -> (child, the inclusion's prefix, the inclusion)
     includes: dict[Mount, list[tuple[Mount, str, tuple[ModuleInfo, ModuleModel, ast.Call]]]] = {}
     routes: dict[Mount, list[tuple[ModuleInfo, ModuleModel, Route]]] = {}
+    mounted: dict[Mount, list[tuple[Mount, str]]] = {}  # app -> (sub-app, the path it is mounted at)
     for name in sorted(index.modules):
         if not index.mentions(name, _WORDS):
             continue
@@ -69,7 +70,7 @@ def _project_routes(index: ProjectIndex) -> list[ProjectRoute]:
         if info is None or not info.imports.imports_framework:
             continue
         model = module_model(info)
-        scope = functools.partial(_scope, model)
+        scope = functools.partial(scope_of, model)
         for node in model.index.of_types(ast.Assign, ast.AnnAssign):
             created = _created(info, node, scope(node))
             if created is not None:
@@ -79,12 +80,23 @@ def _project_routes(index: ProjectIndex) -> list[ProjectRoute]:
                     made[mount] = (info, model, node.value)  # type: ignore[assignment]
                     if qualname.endswith(("FastAPI", "Starlette")):
                         apps.add(mount)
+        looped = _looped_includes(model)
         for call in _include_calls(model):
             parent = local_mount(info, call.func.value, scope(call), mounts)  # type: ignore[attr-defined]
-            child = _mount_of(index, info, call.args[0], scope(call), mounts)
             prefix = _prefix_of(call)
-            if parent is not None and child is not None and prefix is not None:
-                includes.setdefault(parent, []).append((child, prefix, (info, model, call)))
+            if id(call) in looped:  # `for router in ROUTERS: app.include_router(router)`
+                children = [_mount_of(index, info, e, scope(call), mounts) for e in looped[id(call)]]
+            else:
+                children = [_mount_of(index, info, call.args[0], scope(call), mounts)]
+            for child in children:
+                if parent is not None and child is not None and prefix is not None:
+                    includes.setdefault(parent, []).append((child, prefix, (info, model, call)))
+        for call in _mount_calls(model):
+            parent = local_mount(info, call.func.value, scope(call), mounts)  # type: ignore[attr-defined]
+            child = _mount_of(index, info, call.args[1], scope(call), mounts)
+            path = call.args[0].value.rstrip("/")  # type: ignore[attr-defined]
+            if parent is not None and child is not None and parent != child:
+                mounted.setdefault(parent, []).append((child, path))
         for route in model.routes:
             owner = local_mount(info, route.owner, scope(route.registration), mounts)
             if owner is not None:
@@ -104,8 +116,12 @@ def _project_routes(index: ProjectIndex) -> list[ProjectRoute]:
             found.append(_route(info, model, route, here, app, chain, along))
         for child, prefix, inclusion in includes.get(mount, []):
             walk(child, here + prefix, app, chain, (*along, inclusion))
+        for child, prefix in mounted.get(mount, []):
+            if child in apps:  # a sub-app: its own docs, dependencies and exception handlers
+                walk(child, here + prefix, child, chain, ())
 
-    for app in sorted(apps, key=lambda m: (m.module, m.name)):
+    inner = {child for children in mounted.values() for child, _ in children if child in apps}
+    for app in sorted(apps - inner, key=lambda m: (m.module, m.name)):
         walk(app, "", app, (), ())
     for mount in sorted(set(routes) - served, key=lambda m: (m.module, m.name)):
         own = (made[mount],) if mount in made else ()
@@ -127,10 +143,13 @@ def module_model(info: ModuleInfo) -> ModuleModel:
     return cached_on(info.tree, "module_model", lambda: ModuleModel(info.tree, lambda: node_index(info.tree), info.imports))
 
 
-def _scope(model: ModuleModel, node: ast.AST) -> str:
-    """The name of the top-level function `node` is in ("": the module's level)."""
+def scope_of(model: ModuleModel, node: ast.AST) -> str:
+    """The name of the top-level function `node` is in ("": the module's level; a decorator
+    of a top-level function is at the module's level too)."""
     top = model.top_level_statement(node.lineno)  # type: ignore[attr-defined]
-    return top.name if isinstance(top, (ast.FunctionDef, ast.AsyncFunctionDef)) else ""
+    if isinstance(top, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.lineno >= top.lineno:  # type: ignore[attr-defined]
+        return top.name
+    return ""
 
 
 def _created(info: ModuleInfo, node: ast.AST, scope: str) -> tuple[Mount, str, str | None] | None:
@@ -171,6 +190,48 @@ def _include_calls(model: ModuleModel) -> list[ast.Call]:
     ]
 
 
+def _looped_includes(model: ModuleModel) -> dict[int, list[ast.expr]]:
+    """`include_router(x)` calls in a `for x in …` loop over a list or tuple written out, in
+    place or in a module-level name (`ROUTERS = (items.router, users.router)`): id of the call ->
+    the routers it includes. A call whose loop is over anything else includes nothing read."""
+    found: dict[int, list[ast.expr]] = {}
+    for loop in model.index.of(ast.For):
+        if not isinstance(loop.target, ast.Name):
+            continue
+        items = _literal_sequence(model, loop.iter)
+        for node in ast.walk(loop):
+            if (
+                isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "include_router"
+                and node.args and isinstance(node.args[0], ast.Name) and node.args[0].id == loop.target.id
+            ):
+                found[id(node)] = items if items is not None else []
+    return found
+
+
+def _literal_sequence(model: ModuleModel, expr: ast.expr) -> list[ast.expr] | None:
+    if isinstance(expr, (ast.List, ast.Tuple)):
+        return [e for e in expr.elts if not isinstance(e, ast.Starred)]
+    if isinstance(expr, ast.Name):
+        for stmt in model.tree.body:
+            if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and isinstance(stmt.value, (ast.List, ast.Tuple)):
+                targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+                if any(isinstance(t, ast.Name) and t.id == expr.id for t in targets):
+                    return [e for e in stmt.value.elts if not isinstance(e, ast.Starred)]
+    return None
+
+
+def _mount_calls(model: ModuleModel) -> list[ast.Call]:
+    """`app.mount("/admin", admin_app)` (a path literal and an app)."""
+    return [
+        node
+        for node in model.index.calls_named(("mount",))
+        if isinstance(node.func, ast.Attribute)
+        and len(node.args) >= 2
+        and isinstance(node.args[0], ast.Constant)
+        and isinstance(node.args[0].value, str)
+    ]
+
+
 def local_mount(info: ModuleInfo, expr: ast.expr, scope: str, known: dict[Mount, str] | None = None) -> Mount | None:
     """An app or router named by a plain name of this module: bound in `scope` (a function
     of the module) when it is bound there, else at the top level."""
@@ -194,7 +255,15 @@ def _mount_of(index: ProjectIndex, info: ModuleInfo, expr: ast.expr, scope: str,
     qualname = absolute(qualname, info.name, caller_is_package=path.endswith("__init__.py"))
     if qualname is None or "." not in qualname:
         return None
-    module, _, name = qualname.rpartition(".")
-    if module not in index.modules:
-        return None
-    return Mount(module, name)
+    for _ in range(4):  # (re-exported by a package: `from .api.app import app as api_app`)
+        module, _, name = qualname.rpartition(".")
+        if module not in index.modules:
+            return None
+        target = index.module(module)
+        binding = target.imports.bindings.get(name) if target is not None else None
+        if binding is None:
+            return Mount(module, name)
+        qualname = absolute(binding.qualname, module, caller_is_package=index.modules[module].endswith("__init__.py"))
+        if qualname is None or "." not in qualname:
+            return None
+    return None

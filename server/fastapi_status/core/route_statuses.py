@@ -36,7 +36,7 @@ from fastapi_status.core.index import cached_on
 from fastapi_status.core.model import FunctionNode, ModuleModel, kwarg, last_name, statement_first_line
 from fastapi_status.core.params import DEPENDENCY_MARKERS, INJECTED, markers_of, may_fail_validation, parameters
 from fastapi_status.core.project import ModuleInfo, ProjectIndex, ProjectView, absolute, indexed
-from fastapi_status.core.project_routes import Mount, ProjectRoute, local_mount, module_model, project_routes
+from fastapi_status.core.project_routes import Mount, ProjectRoute, local_mount, module_model, project_routes, scope_of
 from fastapi_status.core.raises import TRIES as _TRIES
 from fastapi_status.core.raises import callee, own_nodes
 from fastapi_status.core.status_sites import exception_status_expr, is_super_init, response_status_expr, status_argument
@@ -588,7 +588,7 @@ class StatusModel:
             for call in model.index.calls_named(("exception_handler", "add_exception_handler")):
                 if not isinstance(call.func, ast.Attribute) or not call.args:
                     continue
-                app = local_mount(info, call.func.value, _scope(model, call))
+                app = local_mount(info, call.func.value, scope_of(model, call))
                 if call.func.attr == "exception_handler":
                     handler = _decorated(model, call)
                     target = (info, model, handler) if handler is not None else None
@@ -606,7 +606,7 @@ class StatusModel:
                 if mapping is None:
                     continue
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                app = local_mount(info, targets[0], _scope(model, node)) if len(targets) == 1 else None
+                app = local_mount(info, targets[0], scope_of(model, node)) if len(targets) == 1 else None
                 entries = found.setdefault(app, []) if app in mounts else anywhere
                 if not isinstance(mapping.value, ast.Dict):
                     entries.append((("?", "*"), [], "exception_handlers= is not a dict literal"))
@@ -835,6 +835,3 @@ def _decorated(model: ModuleModel, call: ast.Call) -> FunctionNode | None:
     return None
 
 
-def _scope(model: ModuleModel, node: ast.AST) -> str:
-    top = model.top_level_statement(node.lineno)  # type: ignore[attr-defined]
-    return top.name if isinstance(top, (ast.FunctionDef, ast.AsyncFunctionDef)) else ""
