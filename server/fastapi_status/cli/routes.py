@@ -145,7 +145,7 @@ def _details(row: Row, out: TextIO) -> None:
 
 
 def _source_json(source) -> dict:
-    return {"file": _display(source.file), "line": source.line, "what": source.what, "via": list(source.via)}
+    return {"file": _display(source.file), "line": source.line, "what": source.what, "via": list(source.via), "kind": source.kind}
 
 
 def _json(rows: list[Row], out: TextIO, verbose: bool) -> None:

@@ -32,8 +32,8 @@ class Documented:
 
 def documented(index: ProjectIndex, route: ProjectRoute) -> Documented:
     calls = [(route.module, route.model, route.route.registration), *route.along]
-    if any(_is_false(_keyword(call, "include_in_schema")) for _, _, call in calls):
-        return Documented(frozenset(), in_schema=False)
+    if any(_is_false(_keyword(call, "include_in_schema")) or _is_none(_keyword(call, "openapi_url")) for _, _, call in calls):
+        return Documented(frozenset(), in_schema=False)  # (`FastAPI(openapi_url=None)`: no OpenAPI at all)
     statuses: set[int | str] = set()
     unresolved: list[str] = []
     success = route.route.effective_status
@@ -59,6 +59,10 @@ def _keyword(call: ast.Call, name: str) -> ast.expr | None:
     """The value of keyword `name` of the call (core/model.kwarg's)."""
     found = kwarg(call, name)
     return found.value if found is not None else None
+
+
+def _is_none(expr: ast.expr | None) -> bool:
+    return isinstance(expr, ast.Constant) and expr.value is None
 
 
 def _is_false(expr: ast.expr | None) -> bool:

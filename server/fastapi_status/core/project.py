@@ -118,6 +118,7 @@ class ProjectIndex:
         self._names = {path: name for name, path in self.modules.items()}
         self._read = read
         self._parsed: dict[str, ModuleInfo | None] = {}
+        self._digests: dict[str, int] = {}  # name -> hash of the text parsed
         # Per-function facts the rules compute once (`raises.escapes`), by key.
         self.memo: dict[object, object] = {}
 
@@ -156,11 +157,21 @@ class ProjectIndex:
         text = self._read(path)
         if text is None or len(text) > _MAX_MODULE_BYTES:
             return None
+        self._digests[name] = hash(text)
         try:
             tree = parse_quietly(text)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return None
         return ModuleInfo.of(name, path, tree)  # type: ignore[arg-type]
+
+    def holds(self, name: str, text: str) -> bool:
+        """The module was parsed from this very text (not an older or newer one: a fix being
+        applied, an edit not yet seen)."""
+        return self.module(name) is not None and self._digests.get(name) == hash(text)
+
+    def parsed_paths(self) -> set[str]:
+        """The files of the modules parsed so far."""
+        return {self.modules[name] for name, info in self._parsed.items() if info is not None}
 
     def forget(self, path: str) -> None:
         """The file changed: parse it again when next asked, and drop the facts that read it
@@ -170,6 +181,7 @@ class ProjectIndex:
         if name is None:
             return
         self._parsed.pop(name, None)
+        self._digests.pop(name, None)
         stale = [key for key, value in self.memo.items() if not isinstance(value, tuple) or name in value[-1]]
         for key in stale:
             del self.memo[key]

@@ -62,6 +62,11 @@ class Source:
     line: int
     what: str
     via: tuple[str, ...] = ()
+    # What makes it: "success" (the route's status), "response" (a Response returned),
+    # "assignment" (response.status_code), "http" (an HTTPException raised), "security" (a
+    # security scheme), "handler" (an exception handler's answer), "unhandled" (an exception
+    # no handler answers: 500), "validation" (FastAPI's 422), "caught" (an except clause).
+    kind: str = ""
 
     def describe(self) -> str:
         chain = " → ".join(self.via)
@@ -177,7 +182,7 @@ class StatusModel:
                 add(422, where)
             elif replaced[0][1]:
                 for code, answer in replaced[0][1]:
-                    add(code, Source(where.file, where.line, f"{where.what}; {answer.what}", where.via))
+                    add(code, Source(where.file, where.line, f"{where.what}; {answer.what}", where.via, "validation"))
             else:
                 unresolved.append("what the app's RequestValidationError handler answers is not resolved")
         statuses = tuple(Status(code, tuple(found[code])) for code in sorted(found))
@@ -207,13 +212,13 @@ class StatusModel:
             cls = last_name(call.func) or "Response"
             if code is None:
                 continue
-            found.append((code, Source(info.path, line, f"returns {cls}")))
+            found.append((code, Source(info.path, line, f"returns {cls}", kind="response")))
         if success:  # (a handler that always raises never sends it)
             code = r.effective_status
             if code is not None:
                 line = (r.status_keyword or r.registration).lineno
                 what = "status_code= of the route" if r.status_declared else "the route's default success status"
-                found.insert(0, (code, Source(info.path, line, what)))
+                found.insert(0, (code, Source(info.path, line, what, kind="success")))
         return found, plain
 
     def _route_dependencies(self, route: ProjectRoute, unresolved: list[str]) -> list[_Summary]:
@@ -265,7 +270,7 @@ class StatusModel:
                 continue
             reason = may_fail_validation(arg, default, path)
             if reason is not None:
-                out.validations.append(Source(info.path, arg.lineno, f"FastAPI validates {arg.arg} ({reason})", via))
+                out.validations.append(Source(info.path, arg.lineno, f"FastAPI validates {arg.arg} ({reason})", via, "validation"))
         return out
 
     def _alias(self, info: ModuleInfo, model: ModuleModel, annotation: ast.expr | None):
@@ -337,7 +342,7 @@ class StatusModel:
                     return "none", None, None
                 return None
             scheme = qualname.rsplit(".", 1)[-1]
-            return "security", None, Source(dep_info.path, node.lineno, f"{scheme} without credentials")
+            return "security", None, Source(dep_info.path, node.lineno, f"{scheme} without credentials", kind="security")
         cls = self._class(dep_info, dep_model, call.func)
         if cls is not None:
             cls_info, cls_node = cls
@@ -429,7 +434,7 @@ class StatusModel:
                 if code is None:
                     out.unresolved.append(f"response.status_code at {_file(info)}:{node.lineno} is not resolved")
                 else:
-                    out.statuses.append((code, Source(info.path, node.lineno, "sets response.status_code")))
+                    out.statuses.append((code, Source(info.path, node.lineno, "sets response.status_code", kind="assignment")))
         return out
 
     def _raise(self, info: ModuleInfo, model: ModuleModel, node: ast.Raise, out: _Summary, caught: set[str]) -> _Raised | None:
@@ -447,7 +452,7 @@ class StatusModel:
             if code is None:
                 out.unresolved.append(f"the status of the HTTPException at {where} is not resolved")
                 return None
-            return _Raised(code, (("fastapi", "HTTPException"),), False, Source(info.path, node.lineno, f"raises HTTPException({code})"))
+            return _Raised(code, (("fastapi", "HTTPException"),), False, Source(info.path, node.lineno, f"raises HTTPException({code})", kind="http"))
         lineage, open_ = self._lineage(info, model, func)
         if not lineage:
             return None  # a library's exception: what it answers is not known (silent)
@@ -457,7 +462,7 @@ class StatusModel:
             if code is None:
                 out.unresolved.append(f"the status of {name} at {where} is not resolved")
                 return None
-            return _Raised(code, lineage, open_, Source(info.path, node.lineno, f"raises {name} (HTTPException {code})"))
+            return _Raised(code, lineage, open_, Source(info.path, node.lineno, f"raises {name} (HTTPException {code})", kind="http"))
         return _Raised(None, lineage, open_, Source(info.path, node.lineno, f"raises {name}"))
 
     def _leave(self, info: ModuleInfo, tries: list, node: ast.AST, item: _Raised, out: _Summary) -> None:
@@ -471,7 +476,7 @@ class StatusModel:
                     if _reraises(handler):
                         break  # on to the next try out
                     if item.code is not None:
-                        out.swallowed.append(Swallowed(item.code, item.source, Source(info.path, handler.lineno, _except_text(handler))))
+                        out.swallowed.append(Swallowed(item.code, item.source, Source(info.path, handler.lineno, _except_text(handler), kind="caught")))
                     return
         out.raised.append(item)
 
@@ -565,11 +570,12 @@ class StatusModel:
                 if cls == key or (cls[0] == "?" or key[0] == "?") and cls[1] == key[1]:
                     if cls[1] == "*" or not answers:
                         return None
-                    return [(code, Source(item.source.file, item.source.line, f"{item.source.what}, {s.what}", item.source.via))
+                    return [(code, Source(item.source.file, item.source.line, f"{item.source.what}, {s.what}", item.source.via, "handler"))
                             for code, s in answers]
         if any(cls[1] == "*" for cls, _, _ in handlers) or item.open:
             return None
-        return [(500, Source(item.source.file, item.source.line, f"{item.source.what}, which no exception handler answers", item.source.via))]
+        return [(500, Source(item.source.file, item.source.line, f"{item.source.what}, which no exception handler answers", item.source.via,
+                              "unhandled"))]
 
     def _read_handlers(self) -> dict[Mount, list]:
         """Every exception handler registration of the project, by the app it is registered
@@ -648,10 +654,10 @@ class StatusModel:
             code = _response_status(model, call) if call is not None else None
             if code is None:
                 return []  # some path answers what is not read
-            answers.append((code, Source(info.path, site.node.lineno if site.node else function.lineno, f"answered {code} by {name}")))
+            answers.append((code, Source(info.path, site.node.lineno if site.node else function.lineno, f"answered {code} by {name}", kind="handler")))
         for item in self._function(info, model, function, DEPTH, ()).raised:
             if item.code is not None:
-                answers.append((item.code, Source(item.source.file, item.source.line, f"answered {item.code} by {name}")))
+                answers.append((item.code, Source(item.source.file, item.source.line, f"answered {item.code} by {name}", kind="handler")))
         return answers
 
     def _function_named(self, info: ModuleInfo, model: ModuleModel, expr: ast.expr):
@@ -680,7 +686,7 @@ def _merge(into: _Summary, other: _Summary) -> None:
 
 
 def _under(source: Source, via: tuple[str, ...]) -> Source:
-    return Source(source.file, source.line, source.what, (*via, *source.via))
+    return Source(source.file, source.line, source.what, (*via, *source.via), source.kind)
 
 
 def _file(info: ModuleInfo) -> str:

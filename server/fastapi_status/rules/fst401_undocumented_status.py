@@ -6,10 +6,13 @@ from typing import Iterable
 from fastapi_status.core.callees import called_function, module_functions
 from fastapi_status.core.context import Context
 from fastapi_status.core.diagnostics import Applicability, Diagnostic, Fix
+from fastapi_status.core.documented import documented
 from fastapi_status.core.index import nodes_leaving
 from fastapi_status.core.model import FunctionNode, Route, kwarg
+from fastapi_status.core.route_statuses import StatusModel
 from fastapi_status.core.status_sites import raised_status
 from fastapi_status.core.statuses import describe, phrase
+from fastapi_status.core.text import collector_paused
 from fastapi_status.fixes.cst import rewrite, set_keyword
 from fastapi_status.fixes.imports import status_reference
 from fastapi_status.fixes.lazy import cst
@@ -26,6 +29,14 @@ class UndocumentedStatus(Rule):
     in the `Depends(...)`/`Security(...)` functions of its parameters and `dependencies=` (and
     in theirs). Off by default: enable it with `extend-select = ["FST401"]` where the OpenAPI
     document is a contract.
+
+    In a project (a folder with a `pyproject.toml`), the route's statuses come from the whole
+    project (`fastapi-status routes` shows the same map): the dependencies of the route, of its
+    routers and of the app, helpers in any module, `HTTPException` subclasses, the project's
+    exceptions that an exception handler answers, and the security schemes' 401; and what is
+    documented is every `responses=` FastAPI merges (the route's, each router's, each
+    `include_router`'s, the app's). The message says where a status from another module comes
+    from.
 
     Counted as documented: the route's `responses=` and that of the `APIRouter(...)` it is
     registered on when the module creates it (FastAPI merges both), `"4XX"`-style ranges, and
@@ -160,25 +171,89 @@ class UndocumentedStatus(Rule):
     ]
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
+        across = _project_routes(ctx)
         for route in ctx.routes:
             if _hidden(ctx, route):
                 continue
-            documented = _documented(ctx, route)
-            if documented is None:
-                continue
-            raised = _raised_codes(ctx, route)
-            missing = sorted(
-                c for c in raised - AUTO_DOCUMENTED - {route.effective_status} if not _covered(c, documented)
-            )
+            found = across.get((route.handler.name, route.handler.lineno, route.registration.lineno)) if across else None
+            if found is not None:
+                missing, origins = _missing_across(ctx, route, found)
+            else:
+                documented = _documented(ctx, route)
+                if documented is None:
+                    continue
+                raised = _raised_codes(ctx, route)
+                missing = sorted(
+                    c for c in raised - AUTO_DOCUMENTED - {route.effective_status} if not _covered(c, documented)
+                )
+                origins = {}
             if not missing:
                 continue
-            listed = ", ".join(describe(c) for c in missing)
+            listed = ", ".join(describe(c) + (f" ({origins[c]})" if c in origins else "") for c in missing)
             yield ctx.diagnostic(
                 self,
                 route.registration,
                 f"route can answer {listed}, which `responses=` does not document",
                 _document_fix(ctx, route, missing),
             )
+
+
+# What makes a status the OpenAPI should list: an HTTPException raised, a security scheme's
+# answer, an exception handler's answer (not the success status, FastAPI's 422, nor a 500 for
+# an exception nothing handles: that is a bug to fix, not an answer to document).
+_DOCUMENTABLE = {"http", "security", "handler"}
+_MEMO = "fst401.status-model"
+
+
+def _project_routes(ctx: Context) -> dict | None:
+    """With the project around the module: its routes, each with every status it can answer
+    (core/route_statuses.py, across modules) and what its OpenAPI documents (every inclusion's
+    `responses=`, the app's), by (handler name, handler line, registration line). None when
+    the module is alone, or the project read another version of it."""
+    view = ctx.settings.project
+    if view is None or view.name is None or not view.index.holds(view.name, ctx.source):
+        return None  # (alone, or the project holds another text of it: this module's own rules then)
+
+    def build() -> dict:
+        index = view.index
+        known = index.memo.get(_MEMO)
+        if not isinstance(known, tuple):
+            with collector_paused():
+                model = StatusModel(index)
+            known = index.memo[_MEMO] = (model, frozenset(index.modules))  # (any module's change drops it)
+        model = known[0]
+        found: dict = {}
+        with collector_paused():
+            for proute in model.routes:
+                if proute.module.name == view.name:
+                    handler, registration = proute.route.handler, proute.route.registration
+                    key = (handler.name, handler.lineno, registration.lineno)
+                    found.setdefault(key, []).append((model.statuses(proute), documented(index, proute)))
+        view.reads.update(index.parsed_paths())  # (a cache of this module's findings depends on them all)
+        return found
+
+    return ctx.memo(_MEMO, build)
+
+
+def _missing_across(ctx: Context, route: Route, found: list) -> tuple[list[int], dict[int, str]]:
+    """The documentable statuses the route answers that some inclusion of it does not document,
+    and where each comes from when that is another module."""
+    missing: set[int] = set()
+    origins: dict[int, str] = {}
+    here = ctx.settings.project.path if ctx.settings.project is not None else None
+    for statuses, docs in found:
+        if not docs.in_schema or not docs.responses_read or "default" in docs.statuses:
+            continue
+        for status in statuses.statuses:
+            code = status.code
+            sources = [src for src in status.sources if src.kind in _DOCUMENTABLE]
+            if not sources or code in AUTO_DOCUMENTED or code == route.effective_status or _covered(code, docs.statuses):
+                continue
+            missing.add(code)
+            elsewhere = next((src for src in sources if src.file != here), None)
+            if elsewhere is not None and code not in origins and all(src.file != here for src in sources):
+                origins[code] = f"from {elsewhere.via[-1]}" if elsewhere.via else elsewhere.what
+    return sorted(missing), origins
 
 
 def _hidden(ctx: Context, route: Route) -> bool:
