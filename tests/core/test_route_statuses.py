@@ -297,3 +297,30 @@ def test_a_router_no_app_includes_leaves_custom_exceptions_unresolved(tmp_path):
     [route] = model.routes
     statuses = model.statuses(route)
     assert statuses.codes == frozenset() and any("Missing" in note for note in statuses.unresolved)
+
+
+def test_an_exception_handed_to_a_converter_is_neither_answered_nor_swallowed(tmp_path):
+    """litellm's `except Exception as e: raise handle_exception_on_proxy(e)`: the converter may
+    give back the same status or another; the map says so and claims neither."""
+    _write(tmp_path, {
+        "main.py": """
+            from fastapi import FastAPI, HTTPException
+
+            app = FastAPI()
+
+            def to_http(e: Exception) -> HTTPException:
+                return e if isinstance(e, HTTPException) else HTTPException(500)
+
+            @app.get("/converted/{i}")
+            def converted(i: int):
+                try:
+                    if i == 0:
+                        raise HTTPException(404)
+                    return {}
+                except Exception as e:
+                    raise to_http(e)
+        """,
+    })
+    [statuses] = _static_map(tmp_path).values()
+    assert statuses.codes == {200, 422} and not statuses.swallowed
+    assert any("to_http" in note for note in statuses.unresolved)

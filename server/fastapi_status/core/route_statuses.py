@@ -475,6 +475,13 @@ class StatusModel:
                 if _catches(handler, item):
                     if _reraises(handler):
                         break  # on to the next try out
+                    converter = _hands_over(handler)
+                    if converter is not None:  # `raise to_http_error(e)`: what it makes of it is not read
+                        out.unresolved.append(
+                            f"{item.source.what} ({_place(item.source)}) is handed to {converter} at "
+                            f"{_file(info)}:{handler.lineno}: what that answers is not followed"
+                        )
+                        return
                     if item.code is not None:
                         out.swallowed.append(Swallowed(item.code, item.source, Source(info.path, handler.lineno, _except_text(handler), kind="caught")))
                     return
@@ -826,6 +833,25 @@ def _reraises(handler: ast.ExceptHandler) -> bool:
             if handler.name and isinstance(node.exc, ast.Name) and node.exc.id == handler.name:
                 return True
     return False
+
+
+def _hands_over(handler: ast.ExceptHandler) -> str | None:
+    """The function an `except … as e` body raises or returns the result of, given `e` itself
+    (`raise handle_exception(e)`, `return await on_error(e=e)`): it may answer the same
+    status, or another."""
+    if not handler.name:
+        return None
+    for node in ast.walk(handler):
+        value = node.exc if isinstance(node, ast.Raise) else node.value if isinstance(node, ast.Return) else None
+        if isinstance(value, ast.Await):
+            value = value.value
+        if isinstance(value, ast.Call):
+            given = [*value.args, *(k.value for k in value.keywords)]
+            if any(isinstance(a, ast.Name) and a.id == handler.name for a in given) and not (
+                (last_name(value.func) or "").endswith(("Exception", "Error"))
+            ):
+                return ast.unparse(value.func)
+    return None
 
 
 def _except_text(handler: ast.ExceptHandler) -> str:
