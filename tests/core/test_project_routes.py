@@ -104,3 +104,23 @@ def test_a_sub_app_mounted_under_a_path_serves_its_routes_there():
         "admin.py": "from fastapi import FastAPI\nadmin = FastAPI()\n@admin.get('/users')\ndef users(): ...\n",
     }
     assert _routes(files) == {("GET", "/admin/users", "admin:admin")}
+
+
+def test_a_router_class_of_the_project_and_an_app_with_keyword_options():
+    """prefect: `PrefectRouter(APIRouter)` routers, `FastAPI(**options)` built in a factory,
+    included in a loop, the app mounted with `app=`."""
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/routing.py": "from fastapi import APIRouter\nclass AppRouter(APIRouter):\n    pass\n",
+        "pkg/flows.py": (
+            "from fastapi import Depends\nfrom pkg.routing import AppRouter\nrouter: AppRouter = AppRouter(prefix='/flows')\n"
+            "@router.get('/{id}')\ndef read(id: int): ...\n"
+        ),
+        "pkg/server.py": (
+            "from fastapi import FastAPI\nimport pkg.flows as flows\nROUTERS = [flows.router]\n"
+            "def create_api_app(**options):\n    api_app = FastAPI(**options)\n"
+            "    for router in ROUTERS:\n        api_app.include_router(router)\n    return api_app\n"
+            "def create_app():\n    app = FastAPI()\n    admin = FastAPI()\n    app.mount('/admin', app=admin)\n    return app\n"
+        ),
+    }
+    assert _routes(files) == {("GET", "/flows/{id}", "pkg.server:api_app")}

@@ -27,6 +27,9 @@ FORMATS = ("text", "json", "markdown")
 # Documented by FastAPI itself on every route that reads the request, whether or not a request
 # can fail validation: never "missing", and its absence from the answers is not a promise broken.
 AUTO = {422}
+# What the OpenAPI should list when a route answers it: not a 500 for an exception nothing
+# handles (a bug to fix, shown among the answers), nor FastAPI's own 422.
+DOCUMENTABLE = {"success", "response", "assignment", "http", "security", "handler"}
 
 
 @dataclass(frozen=True)
@@ -37,14 +40,16 @@ class Row:
 
     @property
     def missing(self) -> list[int]:
-        """The statuses the route can answer that its OpenAPI does not document (none when a
-        `responses=` of it is not read: it may document them)."""
+        """The statuses the route answers that its OpenAPI does not document (none when a
+        `responses=` of it is not read: it may document them). A 500 only for an exception
+        nothing handles is not counted: that is a bug to fix, not an answer to document."""
         if not self.documented.in_schema or not self.documented.responses_read:
             return []
         docs = self.documented.statuses
         return [
-            c for c in sorted(self.statuses.codes)
-            if c not in docs and f"{c // 100}XX" not in docs and "default" not in docs and c not in AUTO
+            s.code for s in self.statuses.statuses
+            if s.code not in docs and f"{s.code // 100}XX" not in docs and "default" not in docs and s.code not in AUTO
+            and any(src.kind in DOCUMENTABLE for src in s.sources)
         ]
 
 
@@ -56,7 +61,7 @@ def rows_for(path: str, freeze: bool = False) -> list[Row]:
         root, only = path, None
     elif os.path.isfile(path):
         facts = facts_for(os.path.dirname(path) or ".", {})
-        root, only = facts.root or (os.path.dirname(path) or "."), os.path.realpath(path)
+        root, only = _display(facts.root) if facts.root else (os.path.dirname(path) or "."), os.path.realpath(path)
     else:
         raise FileNotFoundError(f"{path}: no such file or folder")
     files = project_files(root)

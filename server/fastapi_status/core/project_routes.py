@@ -16,7 +16,7 @@ import functools
 from dataclasses import dataclass
 
 from fastapi_status.core.index import cached_on
-from fastapi_status.core.model import APP_CLASSES, ModuleModel, Route
+from fastapi_status.core.model import APP_CLASSES, ModuleModel, Route, kwarg
 from fastapi_status.core.project import ModuleInfo, ProjectIndex, absolute, node_index
 from fastapi_status.core.text import collector_paused
 
@@ -72,7 +72,7 @@ def _project_routes(index: ProjectIndex) -> list[ProjectRoute]:
         model = module_model(info)
         scope = functools.partial(scope_of, model)
         for node in model.index.of_types(ast.Assign, ast.AnnAssign):
-            created = _created(info, node, scope(node))
+            created = _created(index, info, node, scope(node))
             if created is not None:
                 mount, qualname, prefix = created
                 if prefix is not None:
@@ -93,7 +93,8 @@ def _project_routes(index: ProjectIndex) -> list[ProjectRoute]:
                     includes.setdefault(parent, []).append((child, prefix, (info, model, call)))
         for call in _mount_calls(model):
             parent = local_mount(info, call.func.value, scope(call), mounts)  # type: ignore[attr-defined]
-            child = _mount_of(index, info, call.args[1], scope(call), mounts)
+            mounted_app = call.args[1] if len(call.args) > 1 else kwarg(call, "app").value  # type: ignore[union-attr]
+            child = _mount_of(index, info, mounted_app, scope(call), mounts)
             path = call.args[0].value.rstrip("/")  # type: ignore[attr-defined]
             if parent is not None and child is not None and parent != child:
                 mounted.setdefault(parent, []).append((child, path))
@@ -152,9 +153,10 @@ def scope_of(model: ModuleModel, node: ast.AST) -> str:
     return ""
 
 
-def _created(info: ModuleInfo, node: ast.AST, scope: str) -> tuple[Mount, str, str | None] | None:
-    """`app = FastAPI(...)` / `router = APIRouter(prefix="/x")`: the mount, its class and its
-    own prefix (None when `prefix=` is not a literal)."""
+def _created(index: ProjectIndex, info: ModuleInfo, node: ast.AST, scope: str) -> tuple[Mount, str, str | None] | None:
+    """`app = FastAPI(...)` / `router = APIRouter(prefix="/x")` (or a class of the project
+    derived from one: prefect's `PrefectRouter`): the mount, its framework class and its own
+    prefix (None when `prefix=` is not a literal)."""
     if not isinstance(node, (ast.Assign, ast.AnnAssign)) or not isinstance(node.value, ast.Call):
         return None
     targets = node.targets if isinstance(node, ast.Assign) else [node.target]
@@ -162,8 +164,32 @@ def _created(info: ModuleInfo, node: ast.AST, scope: str) -> tuple[Mount, str, s
         return None
     qualname = info.imports.qualname(node.value.func)
     if qualname not in APP_CLASSES:
+        qualname = _framework_base(index, info, node.value.func)
+        if qualname is None:
+            return None
+    prefix = _prefix_of(node.value) if qualname.endswith("Router") else ""  # (an app has no prefix)
+    return Mount(info.name, targets[0].id, scope), qualname, prefix
+
+
+def _framework_base(index: ProjectIndex, info: ModuleInfo, func: ast.expr, depth: int = 0) -> str | None:
+    """The app or router class a project class derives from (a few levels up)."""
+    if depth > 3 or not isinstance(func, (ast.Name, ast.Attribute)):
         return None
-    return Mount(info.name, targets[0].id, scope), qualname, _prefix_of(node.value)
+    if isinstance(func, ast.Name) and func.id in info.classes and info.imports.lookup(func.id) is None:
+        found: tuple[ModuleInfo, ast.ClassDef] | None = (info, info.classes[func.id])
+    else:
+        found = index.resolve_class(info.name, info.imports, func)
+    if found is None:
+        return None
+    cls_info, cls = found
+    for base in cls.bases:
+        qualname = cls_info.imports.qualname(base)
+        if qualname in APP_CLASSES:
+            return qualname
+        inner = _framework_base(index, cls_info, base, depth + 1)
+        if inner is not None:
+            return inner
+    return None
 
 
 def _prefix_of(call: ast.Call) -> str | None:
@@ -221,12 +247,14 @@ def _literal_sequence(model: ModuleModel, expr: ast.expr) -> list[ast.expr] | No
 
 
 def _mount_calls(model: ModuleModel) -> list[ast.Call]:
-    """`app.mount("/admin", admin_app)` (a path literal and an app)."""
+    """`app.mount("/admin", admin_app)`, `app.mount("/api", app=api_app)` (a path literal and
+    an app)."""
     return [
         node
         for node in model.index.calls_named(("mount",))
         if isinstance(node.func, ast.Attribute)
-        and len(node.args) >= 2
+        and node.args
+        and (len(node.args) >= 2 or kwarg(node, "app") is not None)
         and isinstance(node.args[0], ast.Constant)
         and isinstance(node.args[0].value, str)
     ]
