@@ -16,7 +16,7 @@ import functools
 from dataclasses import dataclass
 
 from fastapi_status.core.index import cached_on
-from fastapi_status.core.model import APP_CLASSES, ModuleModel, Route, kwarg
+from fastapi_status.core.model import APP_CLASSES, ModuleModel, Route, kwarg, last_name
 from fastapi_status.core.project import ModuleInfo, ProjectIndex, absolute, node_index
 from fastapi_status.core.text import collector_paused
 
@@ -164,11 +164,17 @@ def _created(index: ProjectIndex, info: ModuleInfo, node: ast.AST, scope: str) -
         return None
     qualname = info.imports.qualname(node.value.func)
     if qualname not in APP_CLASSES:
+        if not (last_name(node.value.func) or "").endswith(_CLASS_ENDINGS):
+            return None  # (the quick test: resolving every call's class would parse what it imports)
         qualname = _framework_base(index, info, node.value.func)
         if qualname is None:
             return None
     prefix = _prefix_of(node.value) if qualname.endswith("Router") else ""  # (an app has no prefix)
     return Mount(info.name, targets[0].id, scope), qualname, prefix
+
+
+# How the project's app and router classes are named (`PrefectRouter`, `AdminAPI`, `MyFastAPI`).
+_CLASS_ENDINGS = ("Router", "FastAPI", "API", "App", "Starlette")
 
 
 def _framework_base(index: ProjectIndex, info: ModuleInfo, func: ast.expr, depth: int = 0) -> str | None:
