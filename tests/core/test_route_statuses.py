@@ -218,9 +218,12 @@ def _write(tmp_path, modules: dict[str, str]) -> None:
         (package / name).write_text(textwrap.dedent(text))
 
 
+def _model(tmp_path) -> StatusModel:
+    return StatusModel(ProjectIndex.of_files(project_files(str(tmp_path)), read_source))
+
+
 def _static_map(tmp_path):
-    index = ProjectIndex.of_files(project_files(str(tmp_path)), read_source)
-    model = StatusModel(index)
+    model = _model(tmp_path)
     return {(m, r.path): model.statuses(r) for r in model.routes if r.app is not None for m in r.methods}
 
 
@@ -292,8 +295,7 @@ def test_a_router_no_app_includes_leaves_custom_exceptions_unresolved(tmp_path):
                 raise Missing()
         """,
     })
-    index = ProjectIndex.of_files(project_files(str(tmp_path)), read_source)
-    model = StatusModel(index)
+    model = _model(tmp_path)
     [route] = model.routes
     statuses = model.statuses(route)
     assert statuses.codes == frozenset() and any("Missing" in note for note in statuses.unresolved)

@@ -17,19 +17,13 @@ from typing import TextIO
 from fastapi_status.core.documented import Documented, documented
 from fastapi_status.core.project import ProjectIndex
 from fastapi_status.core.project_routes import ProjectRoute
-from fastapi_status.core.route_statuses import RouteStatuses, StatusModel
+from fastapi_status.core.route_statuses import RouteStatuses, StatusModel, undocumented
 from fastapi_status.core.statuses import phrase
 from fastapi_status.core.text import collector_paused
 from fastapi_status.files import project_files, read_source
 from fastapi_status.project_facts import facts_for
 
 FORMATS = ("text", "json", "markdown")
-# Documented by FastAPI itself on every route that reads the request, whether or not a request
-# can fail validation: never "missing", and its absence from the answers is not a promise broken.
-AUTO = {422}
-# What the OpenAPI should list when a route answers it: not a 500 for an exception nothing
-# handles (a bug to fix, shown among the answers), nor FastAPI's own 422.
-DOCUMENTABLE = {"success", "response", "assignment", "http", "security", "handler"}
 
 
 @dataclass(frozen=True)
@@ -40,17 +34,9 @@ class Row:
 
     @property
     def missing(self) -> list[int]:
-        """The statuses the route answers that its OpenAPI does not document (none when a
-        `responses=` of it is not read: it may document them). A 500 only for an exception
-        nothing handles is not counted: that is a bug to fix, not an answer to document."""
-        if not self.documented.in_schema or not self.documented.responses_read:
-            return []
-        docs = self.documented.statuses
-        return [
-            s.code for s in self.statuses.statuses
-            if s.code not in docs and f"{s.code // 100}XX" not in docs and "default" not in docs and s.code not in AUTO
-            and any(src.kind in DOCUMENTABLE for src in s.sources)
-        ]
+        """The statuses the route answers that its OpenAPI does not document
+        (core/route_statuses.undocumented)."""
+        return [s.code for s in undocumented(self.statuses, self.documented)]
 
 
 def rows_for(path: str, freeze: bool = False) -> list[Row]:

@@ -41,17 +41,17 @@ def documented(index: ProjectIndex, route: ProjectRoute) -> Documented:
         unresolved.append(f"the status_code= of {route.route.handler.name} is not resolved")
     else:
         statuses.add(success)
+    responses_read = True
     for _, model, call in calls:
         value = _keyword(call, "responses")
         if value is not None:
-            _responses(model, value, statuses, unresolved)
+            responses_read = _responses(model, value, statuses, unresolved) and responses_read
     if not statuses & {422, "4XX", "default"}:
         reads = _reads_request(index, route, calls)
         if reads is None:
             unresolved.append("whether the route reads the request (and FastAPI documents 422): a dependency is not resolved")
         elif reads:
             statuses.add(422)
-    responses_read = not any("responses=" in u for u in unresolved)
     return Documented(frozenset(statuses), tuple(unresolved), responses_read=responses_read)
 
 
@@ -69,13 +69,16 @@ def _is_false(expr: ast.expr | None) -> bool:
     return isinstance(expr, ast.Constant) and expr.value is False
 
 
-def _responses(model: ModuleModel, value: ast.expr, statuses: set[int | str], unresolved: list[str]) -> None:
+def _responses(model: ModuleModel, value: ast.expr, statuses: set[int | str], unresolved: list[str]) -> bool:
+    """Adds the statuses a `responses=` value documents; False when some of it is not read."""
     if not isinstance(value, ast.Dict):
         unresolved.append(f"responses= at line {value.lineno} is not a dict literal")
-        return
+        return False
+    read = True
     for key in value.keys:
         if key is None:
             unresolved.append(f"responses= at line {value.lineno} unpacks another dict (**)")
+            read = False
             continue
         code = model.status_of(key)
         if code is not None:
@@ -86,15 +89,13 @@ def _responses(model: ModuleModel, value: ast.expr, statuses: set[int | str], un
             statuses.add(int(key.value))
         else:
             unresolved.append(f"a responses= key at line {key.lineno} is not resolved")
-
-
-def reads_request(index: ProjectIndex, route: ProjectRoute) -> bool | None:
-    """The route reads a parameter from the request (True: FastAPI validates it, and may answer
-    422), reads none (False), or that depends on something not resolved (None)."""
-    return _reads_request(index, route, [(route.module, route.model, route.route.registration), *route.along])
+            read = False
+    return read
 
 
 def _reads_request(index: ProjectIndex, route: ProjectRoute, calls: list[tuple[ModuleInfo, ModuleModel, ast.Call]]) -> bool | None:
+    """The route reads a parameter from the request (True), reads none (False), or that depends
+    on something not resolved (None)."""
     answers = [_function_reads(index, route.module, route.model, route.route.handler, 0, set())]
     for info, model, call in calls:
         deps = _keyword(call, "dependencies")

@@ -30,8 +30,8 @@ import bisect
 import builtins
 from dataclasses import dataclass, field
 
-from fastapi_status.core.documented import dependency_call
-from fastapi_status.core.flow import analyze_handler
+from fastapi_status.core.documented import Documented, dependency_call
+from fastapi_status.core.flow import HandlerFlow, analyze_handler, response_parameter
 from fastapi_status.core.index import cached_on
 from fastapi_status.core.model import FunctionNode, ModuleModel, kwarg, last_name, statement_first_line
 from fastapi_status.core.params import DEPENDENCY_MARKERS, INJECTED, markers_of, may_fail_validation, parameters
@@ -41,6 +41,7 @@ from fastapi_status.core.raises import TRIES as _TRIES
 from fastapi_status.core.raises import callee, own_nodes
 from fastapi_status.core.status_sites import exception_status_expr, is_super_init, response_status_expr, status_argument
 from fastapi_status.core.text import collector_paused
+from fastapi_status.core.values import response_call
 
 DEPTH = 4  # calls followed from a handler or a dependency
 _HTTP_EXCEPTIONS = {"fastapi.HTTPException", "fastapi.exceptions.HTTPException", "starlette.exceptions.HTTPException"}
@@ -168,7 +169,7 @@ class StatusModel:
             if item.code is not None:
                 add(item.code, item.source)
                 continue
-            answer = self._handled(item, route.app, handlers)
+            answer = self._handled(item, handlers)
             if answer is None:
                 name = item.lineage[0][1]
                 unresolved.append(f"{name} ({_place(item.source)}): what the app answers for it is not known")
@@ -198,10 +199,10 @@ class StatusModel:
         plain = success = False
         # `response.status_code = …` at the top of the handler's body: every return after it
         # sends that status, not the route's.
-        param = _response_parameter(model, r.handler)
+        param = response_parameter(r.handler, model)
         writes = [a.lineno for a in r.handler.body if param and _writes_status(a, param)]
         for site in flow.returns:
-            call = _response_call(model, site.value, flow.locals)
+            call = _returned_response(model, site.value, flow)
             if call is None:
                 plain = True
                 line = site.node.lineno if site.node is not None else 10**9
@@ -402,7 +403,7 @@ class StatusModel:
         nodes = _own_nodes(info, function)
         tries = [n for n in nodes if isinstance(n, _TRIES) and n.body and n.handlers]
         caught_names = {h.name for t in tries for h in t.handlers if h.name}
-        response = _response_parameter(model, function) or outer
+        response = response_parameter(function, model) or outer
         closures = {s.name: s for s in function.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
         for node in nodes:
             if isinstance(node, ast.Raise) and node.exc is not None:
@@ -560,14 +561,14 @@ class StatusModel:
 
     def _app_handlers(self, app: Mount | None):
         """The app's exception handlers: (class, what it answers, None) or (class, [], why not
-        read); None when no app serves the route, or one of its registrations is not read."""
+        read); None when no app serves the route (a registration not read is class `*`)."""
         if app is None:
             return None
         if self._handlers is None:
             self._handlers = self._read_handlers()
         return self._handlers.get(app, [])
 
-    def _handled(self, item: _Raised, app: Mount | None, handlers) -> list[tuple[int, Source]] | None:
+    def _handled(self, item: _Raised, handlers) -> list[tuple[int, Source]] | None:
         """What the client gets for an exception of the project's or a builtin one: the app's
         handler for its class or a base (the most specific), else 500; None when not known."""
         if handlers is None:
@@ -657,7 +658,7 @@ class StatusModel:
         answers: list[tuple[int, Source]] = []
         name = f"{info.name}.{function.name}" if info.name else function.name
         for site in flow.returns:
-            call = _response_call(model, site.value, flow.locals)
+            call = _returned_response(model, site.value, flow)
             code = _response_status(model, call) if call is not None else None
             if code is None:
                 return []  # some path answers what is not read
@@ -672,6 +673,32 @@ class StatusModel:
         if found is None or found[0] != "function":
             return None
         return found[1], module_model(found[1]), found[2]
+
+
+# What the OpenAPI should list when a route answers it: everything but FastAPI's own 422 and a
+# 500 for an exception nothing handles (a bug to fix, not an answer to document).
+DOCUMENTABLE = frozenset({"success", "response", "assignment", "http", "security", "handler"})
+# What a route raises (or its security schemes and exception handlers answer): FST401's part.
+RAISED = frozenset({"http", "security", "handler"})
+
+
+def covered(code: int, documented: frozenset[int | str] | set[int | str]) -> bool:
+    """The OpenAPI lists the status, or its class (`"4XX"`)."""
+    return code in documented or f"{code // 100}XX" in documented
+
+
+def undocumented(
+    statuses: RouteStatuses, docs: Documented, kinds: frozenset[str] = DOCUMENTABLE, skip: frozenset[int] = frozenset({422})
+) -> list[Status]:
+    """The statuses the route answers (from a source of one of `kinds`) that its OpenAPI does
+    not document; none when the route is not in it, a `responses=` of it is not read (it may
+    document them), or it documents a `default` answer."""
+    if not docs.in_schema or not docs.responses_read or "default" in docs.statuses:
+        return []
+    return [
+        s for s in statuses.statuses
+        if s.code not in skip and not covered(s.code, docs.statuses) and any(src.kind in kinds for src in s.sources)
+    ]
 
 
 # -- helpers ----------------------------------------------------------------------------------
@@ -736,15 +763,6 @@ def _annotation_class(annotation: ast.expr | None) -> ast.expr | None:
     return annotation if isinstance(annotation, (ast.Name, ast.Attribute)) else None
 
 
-def _response_parameter(model: ModuleModel, function: FunctionNode) -> str | None:
-    for arg in [*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs]:
-        if arg.annotation is not None and (model.qualname(arg.annotation) or "") in (
-            "fastapi.responses.Response", "fastapi.Response", "starlette.responses.Response"
-        ):
-            return arg.arg
-    return None
-
-
 _READ = (ast.Raise, ast.Call, ast.Assign, *_TRIES)
 _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 
@@ -778,24 +796,18 @@ def _own_nodes(info: ModuleInfo, function: FunctionNode) -> list[ast.AST]:
     return found
 
 
+def _returned_response(model: ModuleModel, expr: ast.expr | None, flow: HandlerFlow) -> ast.Call | None:
+    """The Response constructor call a return sends (awaited or not), when it is the one."""
+    found = response_call(expr.value if isinstance(expr, ast.Await) else expr, model, flow)
+    return found[0] if found else None
+
+
 def _writes_status(node: ast.AST, response: str) -> bool:
     """`response.status_code = …` on the injected Response."""
     return isinstance(node, ast.Assign) and any(
         isinstance(t, ast.Attribute) and t.attr == "status_code" and isinstance(t.value, ast.Name) and t.value.id == response
         for t in node.targets
     )
-
-
-def _response_call(model: ModuleModel, expr: ast.expr | None, locals_: dict) -> ast.Call | None:
-    if isinstance(expr, ast.Await):
-        expr = expr.value
-    if isinstance(expr, ast.Call) and model.response_class_of(expr.func):
-        return expr
-    if isinstance(expr, ast.Name):
-        values = locals_.get(expr.id) or []
-        if len(values) == 1 and isinstance(values[0], ast.Call) and model.response_class_of(values[0].func):
-            return values[0]
-    return None
 
 
 def _response_status(model: ModuleModel, call: ast.Call) -> int | None:

@@ -9,7 +9,7 @@ from fastapi_status.core.diagnostics import Applicability, Diagnostic, Fix
 from fastapi_status.core.documented import documented
 from fastapi_status.core.index import nodes_leaving
 from fastapi_status.core.model import FunctionNode, Route, kwarg
-from fastapi_status.core.route_statuses import StatusModel
+from fastapi_status.core.route_statuses import RAISED, StatusModel, covered, undocumented
 from fastapi_status.core.status_sites import raised_status
 from fastapi_status.core.statuses import describe, phrase
 from fastapi_status.core.text import collector_paused
@@ -184,7 +184,7 @@ class UndocumentedStatus(Rule):
                     continue
                 raised = _raised_codes(ctx, route)
                 missing = sorted(
-                    c for c in raised - AUTO_DOCUMENTED - {route.effective_status} if not _covered(c, documented)
+                    c for c in raised - AUTO_DOCUMENTED - {route.effective_status} if not covered(c, documented)
                 )
                 origins = {}
             if not missing:
@@ -198,10 +198,6 @@ class UndocumentedStatus(Rule):
             )
 
 
-# What makes a status the OpenAPI should list: an HTTPException raised, a security scheme's
-# answer, an exception handler's answer (not the success status, FastAPI's 422, nor a 500 for
-# an exception nothing handles: that is a bug to fix, not an answer to document).
-_DOCUMENTABLE = {"http", "security", "handler"}
 _MEMO = "fst401.status-model"
 
 
@@ -241,18 +237,13 @@ def _missing_across(ctx: Context, route: Route, found: list) -> tuple[list[int],
     missing: set[int] = set()
     origins: dict[int, str] = {}
     here = ctx.settings.project.path if ctx.settings.project is not None else None
+    skip = frozenset(AUTO_DOCUMENTED | {route.effective_status})
     for statuses, docs in found:
-        if not docs.in_schema or not docs.responses_read or "default" in docs.statuses:
-            continue
-        for status in statuses.statuses:
-            code = status.code
-            sources = [src for src in status.sources if src.kind in _DOCUMENTABLE]
-            if not sources or code in AUTO_DOCUMENTED or code == route.effective_status or _covered(code, docs.statuses):
-                continue
-            missing.add(code)
-            elsewhere = next((src for src in sources if src.file != here), None)
-            if elsewhere is not None and code not in origins and all(src.file != here for src in sources):
-                origins[code] = f"from {elsewhere.via[-1]}" if elsewhere.via else elsewhere.what
+        for status in undocumented(statuses, docs, RAISED, skip):
+            missing.add(status.code)
+            sources = [src for src in status.sources if src.kind in RAISED]
+            if status.code not in origins and all(src.file != here for src in sources):
+                origins[status.code] = f"from {sources[0].via[-1]}" if sources[0].via else sources[0].what
     return sorted(missing), origins
 
 
@@ -266,9 +257,6 @@ def _hidden(ctx: Context, route: Route) -> bool:
             return True
     return False
 
-
-def _covered(code: int, documented: set[int | str]) -> bool:
-    return code in documented or f"{code // 100}XX" in documented
 
 
 def _documented(ctx: Context, route: Route) -> set[int | str] | None:
