@@ -58,3 +58,47 @@ def test_the_fix_documents_them_as_fastapi_then_says(tmp_path):
     assert documented[("GET", "/api/catalog/{sku}")] == {200, 401, 404, 410, 422}
     assert documented[("POST", "/api/catalog")] == {201, 401, 403, 409, 422}
     assert documented[("DELETE", "/api/catalog/{sku}")] == {204, 401, 403, 404, 410, 422}
+
+
+def write_project(root: Path, files: dict[str, str]) -> None:
+    (root / "pyproject.toml").write_text("[project]\nname = 'app'\n")
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+
+
+AUTH = (
+    "from fastapi import HTTPException\n\n\n"
+    "def require_admin(token: str = ''):\n"
+    "    if token != 'admin':\n"
+    "        raise HTTPException(status_code=403, detail='Admins only')\n"
+)
+ITEMS = (
+    "from fastapi import APIRouter, Depends, HTTPException\n\n"
+    "from app.auth import require_admin\n\n"
+    "router = APIRouter()\n\n\n"
+    "@router.post('/items', dependencies=[Depends(require_admin)])\n"
+    "def create_item(name: str):\n"
+    "    if not name:\n"
+    "        raise HTTPException(400, 'Name required')\n"
+    "    return {'name': name}\n"
+)
+MAIN = "from fastapi import FastAPI\n\nfrom app.items import router\n\napp = FastAPI()\napp.include_router(router)\n"
+
+
+def test_one_fix_run_documents_what_another_fix_on_the_same_decorator_delayed(tmp_path):
+    # FST101's fix (status_code=201) and FST401's both edit the decorator: the fix loop applies
+    # one per round, and the later rounds still see the statuses that come from other modules
+    # (the 403 of app.auth), although the module's text has changed.
+    write_project(tmp_path, {"app/__init__.py": "", "app/auth.py": AUTH, "app/items.py": ITEMS, "app/main.py": MAIN})
+    run = subprocess.run(
+        [sys.executable, "-m", "fastapi_status", "check", "--no-cache", "--select", "FST101,FST401", "--fix", "--unsafe-fixes", "app"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    fixed = (tmp_path / "app/items.py").read_text()
+    assert "status_code=201" in fixed
+    assert "403: {'description': 'Forbidden'}" in fixed and "400: {'description': 'Bad Request'}" in fixed, fixed
+    again = check("--select", "FST101,FST401", "app", cwd=tmp_path)
+    assert again.returncode == 0, again.stdout
+

@@ -326,3 +326,32 @@ def test_an_exception_handed_to_a_converter_is_neither_answered_nor_swallowed(tm
     [statuses] = _static_map(tmp_path).values()
     assert statuses.codes == {200, 422} and not statuses.swallowed
     assert any("to_http" in note for note in statuses.unresolved)
+
+
+def test_a_module_rebased_on_its_new_text_keeps_the_rest_of_the_project(tmp_path):
+    """The fix loop's later rounds: the project read the module before a fix moved its lines;
+    the routes of the new text get the statuses that come from other modules, and their own
+    code is read in the new text. Another set of routes is not matched."""
+    from fastapi_status.core.model import ModuleModel
+    from fastapi_status.core.project import ModuleInfo
+    from fastapi_status.core.text import parse_quietly
+
+    modules, _ = CASES["a status swallowed by except Exception, and one re-raised"]
+    _write(tmp_path, modules)
+    model = _model(tmp_path)
+    path = str(tmp_path / "app" / "main.py")
+    text = (tmp_path / "app" / "main.py").read_text()
+    moved = text.replace("app = FastAPI()\n", "app = FastAPI()\n\n\n# moved\n").replace(
+        "    except Exception:\n        raise HTTPException(500", "    except Exception:\n        raise HTTPException(503"
+    )
+
+    def rebased(source: str):
+        tree = parse_quietly(source)
+        return model.rebased(ModuleInfo.of("app.main", path, tree), ModuleModel(tree))
+
+    child, routes = rebased(moved)
+    codes = {r.route.handler.name: set(child.statuses(r).codes) for r in routes}
+    assert codes == {"swallowed": {200, 422, 503}, "reraised": {200, 404, 422}}
+    assert [r.route.handler.lineno for r in routes] != [r.route.handler.lineno for r in model.routes]
+    assert rebased(moved.replace("def reraised", "def renamed")) is None
+    assert rebased(moved.replace('@app.get("/reraised/{i}")\n', "")) is None

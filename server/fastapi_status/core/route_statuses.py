@@ -28,12 +28,12 @@ from __future__ import annotations
 import ast
 import bisect
 import builtins
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from fastapi_status.core.documented import Documented, dependency_call
 from fastapi_status.core.flow import HandlerFlow, analyze_handler, response_parameter
 from fastapi_status.core.index import cached_on
-from fastapi_status.core.model import FunctionNode, ModuleModel, kwarg, last_name, statement_first_line
+from fastapi_status.core.model import FunctionNode, ModuleModel, Route, kwarg, last_name, statement_first_line
 from fastapi_status.core.params import DEPENDENCY_MARKERS, INJECTED, markers_of, may_fail_validation, parameters
 from fastapi_status.core.project import ModuleInfo, ProjectIndex, ProjectView, absolute, indexed
 from fastapi_status.core.project_routes import Mount, ProjectRoute, local_mount, module_model, project_routes, scope_of
@@ -100,6 +100,10 @@ class RouteStatuses:
         return frozenset(s.code for s in self.statuses)
 
 
+def _position(route: Route) -> tuple[int, int, int]:
+    return (route.registration.lineno, route.registration.col_offset, route.handler.lineno)
+
+
 # -- what leaves a function -----------------------------------------------------------------
 
 
@@ -134,6 +138,30 @@ class StatusModel:
         self._summaries: dict[tuple, _Summary] = {}
         self._lineages: dict[tuple, tuple[tuple[ClassKey, ...], bool]] = {}
         self._handlers: dict[Mount, list[tuple[ClassKey, list[tuple[int, Source]], str | None]]] | None = None
+
+    def rebased(self, info: ModuleInfo, model: ModuleModel) -> tuple["StatusModel", list[ProjectRoute]] | None:
+        """The project routes of one module seen in another text of it (`info`, `model`: the
+        text a fix is being applied to, while the project holds the one read before), and a
+        model that answers for them: the module's own code is read from the new text, the
+        rest of the project as it was read. A route of the new text stands for the old one in
+        the same place in the module's order of routes; None when the two texts do not have
+        the same routes (by handler name), so that nothing is matched by guess."""
+        old = [p for p in self.routes if p.module.name == info.name]
+        before: dict[int, Route] = {}
+        for p in old:
+            before.setdefault(id(p.route), p.route)
+        ordered = sorted(before.values(), key=_position)
+        after = sorted(model.routes, key=_position)
+        if len(ordered) != len(after) or any(a.handler.name != b.handler.name for a, b in zip(ordered, after)):
+            return None
+        now = {id(a): b for a, b in zip(ordered, after)}
+        routes = [replace(p, module=info, model=model, route=now[id(p.route)]) for p in old]
+        child = StatusModel(self.index, routes)
+        # What other modules' functions leave is the same; this module's is read again.
+        child._summaries = {key: value for key, value in self._summaries.items() if key[0] != info.name}
+        child._lineages = self._lineages
+        child._handlers = self._handlers
+        return child, routes
 
     # -- a route ---------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ from fastapi_status.core.diagnostics import Applicability, Diagnostic, Fix
 from fastapi_status.core.documented import documented
 from fastapi_status.core.index import nodes_leaving
 from fastapi_status.core.model import FunctionNode, Route, kwarg
+from fastapi_status.core.project import ModuleInfo
 from fastapi_status.core.route_statuses import RAISED, StatusModel, covered, undocumented
 from fastapi_status.core.status_sites import raised_status
 from fastapi_status.core.statuses import describe, phrase
@@ -204,13 +205,15 @@ _MEMO = "fst401.status-model"
 def _project_routes(ctx: Context) -> dict | None:
     """With the project around the module: its routes, each with every status it can answer
     (core/route_statuses.py, across modules) and what its OpenAPI documents (every inclusion's
-    `responses=`, the app's), by (handler name, handler line, registration line). None when
-    the module is alone, or the project read another version of it."""
+    `responses=`, the app's), by (handler name, handler line, registration line). When the
+    project read another text of the module (a fix being applied: the fix loop's later
+    rounds), its routes are read in this text and the rest of the project as it was read.
+    None when the module is alone, or its routes cannot be matched."""
     view = ctx.settings.project
-    if view is None or view.name is None or not view.index.holds(view.name, ctx.source):
-        return None  # (alone, or the project holds another text of it: this module's own rules then)
+    if view is None or view.name is None or view.index.module(view.name) is None:
+        return None  # (alone, or the project cannot read it: this module's own rules then)
 
-    def build() -> dict:
+    def build() -> dict | None:
         index = view.index
         known = index.memo.get(_MEMO)
         if not isinstance(known, tuple):
@@ -218,13 +221,19 @@ def _project_routes(ctx: Context) -> dict | None:
                 model = StatusModel(index)
             known = index.memo[_MEMO] = (model, frozenset(index.modules))  # (any module's change drops it)
         model = known[0]
+        if index.holds(view.name, ctx.source):
+            routes = [p for p in model.routes if p.module.name == view.name]
+        else:
+            rebased = model.rebased(ModuleInfo.of(view.name, view.path, ctx.tree), ctx.model)
+            if rebased is None:
+                return None
+            model, routes = rebased
         found: dict = {}
         with collector_paused():
-            for proute in model.routes:
-                if proute.module.name == view.name:
-                    handler, registration = proute.route.handler, proute.route.registration
-                    key = (handler.name, handler.lineno, registration.lineno)
-                    found.setdefault(key, []).append((model.statuses(proute), documented(index, proute)))
+            for proute in routes:
+                handler, registration = proute.route.handler, proute.route.registration
+                key = (handler.name, handler.lineno, registration.lineno)
+                found.setdefault(key, []).append((model.statuses(proute), documented(index, proute)))
         view.reads.update(index.parsed_paths())  # (a cache of this module's findings depends on them all)
         return found
 
