@@ -99,11 +99,13 @@ CASES = {
     "Response objects, response.status_code, security schemes, text path parameters": (
         {
             "main.py": """
+                from typing import Final
+
                 from fastapi import Depends, FastAPI, Response
                 from fastapi.responses import RedirectResponse
                 from fastapi.security import APIKeyHeader, HTTPBearer
 
-                bearer = HTTPBearer()
+                bearer: Final = HTTPBearer()  # (annotated, as litellm's)
                 optional_key = APIKeyHeader(name="x-key", auto_error=False)
                 app = FastAPI()
 

@@ -771,7 +771,7 @@ def _top_level(info: ModuleInfo, name: str):
         if not any(isinstance(t, ast.Name) and t.id == name for t in targets):
             continue
         value = stmt.value
-        if isinstance(value, ast.Call) and isinstance(stmt, ast.Assign):
+        if isinstance(value, ast.Call) and isinstance(stmt, (ast.Assign, ast.AnnAssign)):
             return "instance", info, stmt
         if isinstance(value, ast.Subscript) and last_name(value.value) == "Annotated":
             return "alias", info, value
