@@ -4,8 +4,11 @@ Markdown, checked against the statuses the shop really answers (tests/observed).
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -14,9 +17,10 @@ sys.path.insert(0, str(ROOT / "tests" / "observed"))
 from test_shop_statuses import SHOP_STATUSES  # noqa: E402
 
 
-def routes(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+def routes(*args: str, cwd: Path = ROOT, cache: bool = False) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "fastapi_status", "routes", *args], cwd=cwd, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "fastapi_status", "routes", *args, *(() if cache else ("--no-cache",))],
+        cwd=cwd, capture_output=True, text=True, timeout=120,
     )
 
 
@@ -65,3 +69,28 @@ def test_a_router_without_an_app_is_marked(tmp_path):
     run = routes(".", cwd=tmp_path)
     assert run.returncode == 0, run.stderr
     assert "/v1/x *" in run.stdout and "no app found" in run.stdout
+
+
+def test_an_unchanged_project_prints_the_cached_output_and_a_change_is_seen(tmp_path):
+    shutil.copytree(EXAMPLES / "shop", tmp_path / "shop")
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'shop'\n")
+    old = time.time() - 60
+    for path in tmp_path.rglob("*.py"):  # (a file changed within a second of a run is not trusted by its stat)
+        os.utime(path, (old, old))
+    first = routes("shop", cwd=tmp_path, cache=True)
+    assert first.returncode == 0 and "26 routes" in first.stdout, first.stderr
+    [entry] = (tmp_path / ".fastapi_status_cache").glob("*/routes/*")
+    assert routes("shop", cwd=tmp_path, cache=True).stdout == first.stdout
+    # What is printed again is the stored output: no module is read.
+    stored = json.loads(entry.read_text())
+    entry.write_text(json.dumps({**stored, "output": "from the cache\n"}))
+    assert routes("shop", cwd=tmp_path, cache=True).stdout == "from the cache\n"
+    assert "from the cache" not in routes("shop", cwd=tmp_path).stdout  # (--no-cache)
+    assert routes("shop", "--format", "json", cwd=tmp_path, cache=True).stdout.startswith("[")  # (another key)
+    # A changed module, and a new one, are read again.
+    health = tmp_path / "shop" / "health.py"
+    health.write_text(health.read_text() + "\n\n@router.get('/ready')\ndef ready():\n    return {}\n")
+    changed = routes("shop", cwd=tmp_path, cache=True).stdout
+    assert "27 routes" in changed and "/ready" in changed
+    (tmp_path / "shop" / "extra.py").write_text("from fastapi import FastAPI\n\nother = FastAPI()\n\n\n@other.get('/x')\ndef x():\n    return {}\n")
+    assert "28 routes" in routes("shop", cwd=tmp_path, cache=True).stdout

@@ -37,6 +37,23 @@ def _entry_ok(entry: object) -> bool:
     )
 
 
+def _unchanged(deps, written_at: float | None) -> bool:
+    """Every file in `deps` is as it was (and, when `written_at` is given, was not changed too
+    close to then to trust its time stamp)."""
+    if not isinstance(deps, list):
+        return False
+    return all(
+        isinstance(d, list) and len(d) == 3 and Cache.dependencies([d[0]])[0] == d
+        and (written_at is None or d[1] is None or d[1] / 1e9 < written_at - RACY_SECONDS)
+        for d in deps
+    )
+
+
+def _ensure_gitignore(top: Path) -> None:
+    if not (top / ".gitignore").exists():
+        (top / ".gitignore").write_text("# Automatically created by fastapi-status.\n*\n", encoding="utf-8")
+
+
 class Cache:
     def __init__(self, root: Path) -> None:
         self.dir = root / CACHE_DIR / __version__
@@ -78,17 +95,6 @@ class Cache:
                 found.append([path, None, None])
         return found
 
-    def _unchanged(self, deps, written_at: float | None) -> bool:
-        """Every file in `deps` is as it was (and, when `written_at` is given, was not changed
-        too close to then to trust its time stamp)."""
-        if not isinstance(deps, list):
-            return False
-        return all(
-            isinstance(d, list) and len(d) == 3 and self.dependencies([d[0]])[0] == d
-            and (written_at is None or d[1] is None or d[1] / 1e9 < written_at - RACY_SECONDS)
-            for d in deps
-        )
-
     def by_stat(self, path: str, stat: os.stat_result, settings_key: str) -> list[Record] | None:
         """The findings stored for this file when its size and time stamp have not changed,
         nor those of the files it depends on (an empty list for a file that never mentions
@@ -98,7 +104,7 @@ class Cache:
             return None
         if stat.st_mtime_ns / 1e9 >= self._written_at - RACY_SECONDS:
             return None  # changed too close to the last run to trust the time stamp
-        if not self._unchanged(entry[4], self._written_at):
+        if not _unchanged(entry[4], self._written_at):
             return None
         try:
             return [Record.from_json(r) for r in entry[3]]
@@ -123,17 +129,12 @@ class Cache:
             return
         try:
             self.dir.mkdir(parents=True, exist_ok=True)
-            self._ensure_gitignore()
+            _ensure_gitignore(self.dir.parent)
             tmp = self._manifest_path.with_suffix(".tmp")
             tmp.write_text(json.dumps({"written_at": now, "files": entries}), encoding="utf-8")
             tmp.replace(self._manifest_path)
         except OSError:
             pass
-
-    def _ensure_gitignore(self) -> None:
-        top = self.dir.parent
-        if not (top / ".gitignore").exists():
-            (top / ".gitignore").write_text("# Automatically created by fastapi-status.\n*\n", encoding="utf-8")
 
     # -- by content ----------------------------------------------------------------------------
 
@@ -150,7 +151,7 @@ class Cache:
         unchanged."""
         try:
             raw = json.loads((self.dir / key[:2] / key).read_text(encoding="utf-8"))
-            if not self._unchanged(raw["deps"], None):
+            if not _unchanged(raw["deps"], None):
                 return None
             return [Record.from_json(r) for r in raw["records"]], raw["deps"]
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
@@ -160,9 +161,51 @@ class Cache:
         try:
             folder = self.dir / key[:2]
             folder.mkdir(parents=True, exist_ok=True)
-            self._ensure_gitignore()
+            _ensure_gitignore(self.dir.parent)
             tmp = folder / f"{key}.tmp"
             tmp.write_text(json.dumps({"records": [r.to_json() for r in records], "deps": deps or []}), encoding="utf-8")
             tmp.replace(folder / key)
+        except OSError:
+            pass  # a read-only tree: work without a cache
+
+
+# -- a command's whole output -------------------------------------------------------------------
+
+
+class OutputCache:
+    """The output of a command over a whole project (`fastapi-status routes`), kept with the size
+    and time stamp of every file it depends on: while none of them changed (and none was
+    changed too close to the writing to trust its time stamp), and no file was added or
+    removed (the list of files is part of what is compared), the output is printed again
+    without reading any module."""
+
+    def __init__(self, root: Path, command: str) -> None:
+        self.dir = Cache(root).dir / command
+
+    @staticmethod
+    def key(*parts: str) -> str:
+        import hashlib
+
+        return hashlib.sha256("\0".join((__version__, *parts)).encode()).hexdigest()
+
+    def get(self, key: str, files: list[str]) -> str | None:
+        try:
+            raw = json.loads((self.dir / key).read_text(encoding="utf-8"))
+            deps, written_at, output = raw["deps"], float(raw["written_at"]), raw["output"]
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None
+        if not isinstance(output, str) or not isinstance(deps, list) or [d[0] for d in deps if isinstance(d, list) and d] != files:
+            return None
+        return output if _unchanged(deps, written_at) else None
+
+    def put(self, key: str, files: list[str], output: str, started: float) -> None:
+        """`started`: when the command began reading the files (a file changed meanwhile is not
+        trusted by its time stamp)."""
+        try:
+            self.dir.mkdir(parents=True, exist_ok=True)
+            _ensure_gitignore(self.dir.parent.parent)
+            tmp = self.dir / f"{key}.tmp"
+            tmp.write_text(json.dumps({"written_at": started, "deps": Cache.dependencies(files), "output": output}), encoding="utf-8")
+            tmp.replace(self.dir / key)
         except OSError:
             pass  # a read-only tree: work without a cache

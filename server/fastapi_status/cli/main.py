@@ -69,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     routes.add_argument("paths", nargs="*", metavar="PATH", default=None, help="folders or files (default: the current directory)")
     routes.add_argument("--format", "--output-format", dest="format", choices=("text", "json", "markdown"), default="text")
     routes.add_argument("--verbose", "-v", action="store_true", help="show where each status comes from")
+    routes.add_argument("--no-cache", action="store_true", help="read every module, ignoring the cached output")
 
     lsp = sub.add_parser("lsp", help="run the language server (stdio; --tcp for debugging)")
     lsp.add_argument("--tcp", action="store_true", help="listen on TCP instead of stdio")
@@ -91,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "routes":
         from fastapi_status.cli.routes import run
 
-        return run(args.paths or ["."], args.format, args.verbose)
+        return run(args.paths or ["."], args.format, args.verbose, use_cache=not args.no_cache)
     if args.command == "lsp":
         from fastapi_status.lsp.server import start
 

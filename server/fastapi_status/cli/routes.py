@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import functools
 import gc
+import io
 import json
 import os
 import sys
+import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TextIO
 
+from fastapi_status.cli.cache import OutputCache
 from fastapi_status.core.documented import Documented, documented
 from fastapi_status.core.project import ProjectIndex
 from fastapi_status.core.project_routes import ProjectRoute
@@ -39,9 +43,18 @@ class Row:
         return [s.code for s in undocumented(self.statuses, self.documented)]
 
 
-def rows_for(path: str, freeze: bool = False) -> list[Row]:
-    """The routes under `path` (a folder or a file), each with its map. Raises OSError when
-    the path is neither."""
+@dataclass(frozen=True)
+class Project:
+    """What `routes PATH` reads: the project's folder, its Python files, and the one file whose
+    routes are listed (None: all of them)."""
+
+    root: str
+    files: list[str]
+    only: str | None
+
+
+def project_of(path: str) -> Project:
+    """Raises OSError when the path is neither a folder nor a file."""
     path = os.path.normpath(path)
     if os.path.isdir(path):
         root, only = path, None
@@ -53,7 +66,15 @@ def rows_for(path: str, freeze: bool = False) -> list[Row]:
     files = project_files(root)
     if only is not None and not any(os.path.realpath(f) == only for f in files):
         files.append(path)
-    index = ProjectIndex.of_files(files, read_source)
+    return Project(root, files, only)
+
+
+def rows_for(path: str | Project, freeze: bool = False) -> list[Row]:
+    """The routes under `path` (a folder or a file), each with its map. Raises OSError when
+    the path is neither."""
+    project = path if isinstance(path, Project) else project_of(path)
+    only = project.only
+    index = ProjectIndex.of_files(project.files, read_source)
     rows = []
     with collector_paused():  # (hundreds of modules' trees: see core/text.collector_paused)
         model = StatusModel(index)
@@ -176,17 +197,34 @@ def _markdown(rows: list[Row], out: TextIO, verbose: bool) -> None:
         out.write("\n\\* no app found that includes this route's router: the path is the router's own.\n")
 
 
-def run(paths: list[str], fmt: str, verbose: bool, out: TextIO = sys.stdout) -> int:
-    rows: list[Row] = []
+def run(paths: list[str], fmt: str, verbose: bool, out: TextIO = sys.stdout, use_cache: bool = True) -> int:
+    """Print the routes of `paths`. Unless `use_cache` is off, the output is kept in the first
+    project's cache folder (cli/cache.OutputCache) and printed again, without reading any
+    module, while no file of the projects has changed."""
+    started = time.time()
+    projects: list[Project] = []
     failed = False
     for path in paths:
         try:
-            rows += rows_for(path, freeze=True)
+            projects.append(project_of(path))
         except OSError as exc:
             print(f"fastapi-status: error: {exc}", file=sys.stderr)
             failed = True
+    files = sorted({os.path.abspath(f) for p in projects for f in p.files})
+    cache = None
+    if use_cache and projects and not failed:  # (in the project's folder, as check's)
+        cache = OutputCache(Path(facts_for(projects[0].root, {}).root or projects[0].root), "routes")
+    key = OutputCache.key(fmt, str(verbose), os.getcwd(), *(f"{p.root}|{p.only}" for p in projects))
+    text = cache.get(key, files) if cache is not None else None
+    if text is None:
+        rows = [row for p in projects for row in rows_for(p, freeze=True)]
+        buffer = io.StringIO()
+        write(fmt, rows, buffer, verbose)
+        text = buffer.getvalue()
+        if cache is not None:
+            cache.put(key, files, text, started)
     try:
-        write(fmt, rows, out, verbose)
+        out.write(text)
         out.flush()
     except BrokenPipeError:  # (`| head`: the reader has what it wanted)
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
