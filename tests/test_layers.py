@@ -24,6 +24,7 @@ LAYERS = {
     ],
     "project model": [
         "core.project", "core.project_routes", "core.documented", "core.route_statuses", "core.exception_handlers", "core.raises",
+        "core.project_answers",
     ],
     "rules and fixes": ["rules", "rules.*", "fixes", "fixes.*"],
     "engine": ["core.analyze", "core.incremental", "core.fix_all", "core.routes_info"],

@@ -164,6 +164,11 @@ class ProjectIndex:
             return None
         return ModuleInfo.of(name, path, tree)  # type: ignore[arg-type]
 
+    def preload(self, name: str, info: ModuleInfo, text: str) -> None:
+        """The module, already parsed from `text` (the module being checked: not parsed again)."""
+        self._parsed[name] = info
+        self._digests[name] = hash(text)
+
     def holds(self, name: str, text: str) -> bool:
         """The module was parsed from this very text (not an older or newer one: a fix being
         applied, an edit not yet seen)."""

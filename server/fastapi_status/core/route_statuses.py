@@ -181,7 +181,7 @@ class StatusModel:
                     return
             sources.append(source)
 
-        success, plain = self._success(route)
+        success, plain = self._success(route, unresolved)
         for code, source in success:
             add(code, source)
         raised: list[_Raised] = []
@@ -217,7 +217,7 @@ class StatusModel:
         statuses = tuple(Status(code, tuple(found[code])) for code in sorted(found))
         return RouteStatuses(statuses, tuple(dict.fromkeys(unresolved)), tuple(dict.fromkeys(swallowed)))
 
-    def _success(self, route: ProjectRoute) -> tuple[list[tuple[int, Source]], bool]:
+    def _success(self, route: ProjectRoute, unresolved: list[str]) -> tuple[list[tuple[int, Source]], bool]:
         """The declared or default status (when some path returns a plain value) and the
         statuses of the Response objects the handler returns; and whether some path returns a
         plain value (FastAPI then sends `response.status_code` writes)."""
@@ -240,6 +240,7 @@ class StatusModel:
             line = site.node.lineno if site.node is not None else call.lineno
             cls = last_name(call.func) or "Response"
             if code is None:
+                unresolved.append(f"the status of the {cls} returned at {_file(info)}:{line} is not resolved")
                 continue
             found.append((code, Source(info.path, line, f"returns {cls}", kind="response")))
         if success:  # (a handler that always raises never sends it)

@@ -6,14 +6,12 @@ from typing import Iterable
 from fastapi_status.core.callees import called_function, module_functions
 from fastapi_status.core.context import Context
 from fastapi_status.core.diagnostics import Applicability, Diagnostic, Fix
-from fastapi_status.core.documented import documented
 from fastapi_status.core.index import nodes_leaving
 from fastapi_status.core.model import FunctionNode, Route, kwarg
-from fastapi_status.core.project import ModuleInfo
-from fastapi_status.core.route_statuses import RAISED, StatusModel, covered, undocumented
+from fastapi_status.core.project_answers import route_answers
+from fastapi_status.core.route_statuses import RAISED, covered, undocumented
 from fastapi_status.core.status_sites import raised_status
 from fastapi_status.core.statuses import describe, phrase
-from fastapi_status.core.text import collector_paused
 from fastapi_status.fixes.cst import rewrite, set_keyword
 from fastapi_status.fixes.imports import status_reference
 from fastapi_status.fixes.lazy import cst
@@ -172,7 +170,7 @@ class UndocumentedStatus(Rule):
     ]
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
-        across = _project_routes(ctx)
+        across = route_answers(ctx)
         for route in ctx.routes:
             if _hidden(ctx, route):
                 continue
@@ -199,47 +197,6 @@ class UndocumentedStatus(Rule):
             )
 
 
-_MEMO = "fst401.status-model"
-
-
-def _project_routes(ctx: Context) -> dict | None:
-    """With the project around the module: its routes, each with every status it can answer
-    (core/route_statuses.py, across modules) and what its OpenAPI documents (every inclusion's
-    `responses=`, the app's), by (handler name, handler line, registration line). When the
-    project read another text of the module (a fix being applied: the fix loop's later
-    rounds), its routes are read in this text and the rest of the project as it was read.
-    None when the module is alone, or its routes cannot be matched."""
-    view = ctx.settings.project
-    if view is None or view.name is None or view.index.module(view.name) is None:
-        return None  # (alone, or the project cannot read it: this module's own rules then)
-
-    def build() -> dict | None:
-        index = view.index
-        known = index.memo.get(_MEMO)
-        if not isinstance(known, tuple):
-            with collector_paused():
-                model = StatusModel(index)
-            known = index.memo[_MEMO] = (model, frozenset(index.modules))  # (any module's change drops it)
-        model = known[0]
-        if index.holds(view.name, ctx.source):
-            routes = [p for p in model.routes if p.module.name == view.name]
-        else:
-            rebased = model.rebased(ModuleInfo.of(view.name, view.path, ctx.tree), ctx.model)
-            if rebased is None:
-                return None
-            model, routes = rebased
-        found: dict = {}
-        with collector_paused():
-            for proute in routes:
-                handler, registration = proute.route.handler, proute.route.registration
-                key = (handler.name, handler.lineno, registration.lineno)
-                found.setdefault(key, []).append((model.statuses(proute), documented(index, proute)))
-        view.reads.update(index.parsed_paths())  # (a cache of this module's findings depends on them all)
-        return found
-
-    return ctx.memo(_MEMO, build)
-
-
 def _missing_across(ctx: Context, route: Route, found: list) -> tuple[list[int], dict[int, str]]:
     """The documentable statuses the route answers that some inclusion of it does not document,
     and where each comes from when that is another module."""
@@ -247,8 +204,8 @@ def _missing_across(ctx: Context, route: Route, found: list) -> tuple[list[int],
     origins: dict[int, str] = {}
     here = ctx.settings.project.path if ctx.settings.project is not None else None
     skip = frozenset(AUTO_DOCUMENTED | {route.effective_status})
-    for statuses, docs in found:
-        for status in undocumented(statuses, docs, RAISED, skip):
+    for answers in found:
+        for status in undocumented(answers.statuses, answers.documented, RAISED, skip):
             missing.add(status.code)
             sources = [src for src in status.sources if src.kind in RAISED]
             if status.code not in origins and all(src.file != here for src in sources):
