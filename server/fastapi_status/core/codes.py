@@ -27,6 +27,7 @@ CODES: dict[str, bool] = {
     "FST305": True,
     "FST306": True,
     "FST401": False,
+    "FST402": False,
     "FST501": False,
 }
 # FST000 is not a rule: it reports a file that could not be read or parsed.

@@ -21,6 +21,7 @@ from fastapi_status.rules.fst304_status_not_int import StatusNotInt
 from fastapi_status.rules.fst305_declared_status_overridden import DeclaredStatusOverridden
 from fastapi_status.rules.fst306_status_contradicts_message import StatusContradictsMessage
 from fastapi_status.rules.fst401_undocumented_status import UndocumentedStatus
+from fastapi_status.rules.fst402_documented_never_answered import DocumentedNeverAnswered
 from fastapi_status.rules.fst501_bare_status_number import BareStatusNumber
 
 RULES: list = [
@@ -43,5 +44,6 @@ RULES: list = [
     DeclaredStatusOverridden,
     StatusContradictsMessage,
     UndocumentedStatus,
+    DocumentedNeverAnswered,
     BareStatusNumber,
 ]
