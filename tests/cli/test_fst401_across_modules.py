@@ -102,3 +102,37 @@ def test_one_fix_run_documents_what_another_fix_on_the_same_decorator_delayed(tm
     again = check("--select", "FST101,FST401", "app", cwd=tmp_path)
     assert again.returncode == 0, again.stdout
 
+
+
+def test_a_status_every_route_of_the_router_answers_is_documented_on_the_router(tmp_path):
+    # The router's own dependency (app.auth.require_admin) answers 403 for each of its routes:
+    # one entry on the router; the 404 only one route answers goes on that route.
+    admin = (
+        "from fastapi import APIRouter, Depends, HTTPException\n\n"
+        "from app.auth import require_admin\n\n"
+        "router = APIRouter(prefix='/admin', dependencies=[Depends(require_admin)])\n\n\n"
+        "@router.get('/users')\ndef list_users():\n    return []\n\n\n"
+        "@router.get('/users/{user_id}')\ndef read_user(user_id: int):\n"
+        "    if user_id == 0:\n        raise HTTPException(404, 'User not found')\n    return {'id': user_id}\n"
+    )
+    main = "from fastapi import FastAPI\n\nfrom app.admin import router\n\napp = FastAPI()\napp.include_router(router)\n"
+    write_project(tmp_path, {"app/__init__.py": "", "app/auth.py": AUTH, "app/admin.py": admin, "app/main.py": main})
+    first = check("app/admin.py", cwd=tmp_path)
+    assert first.returncode == 1 and first.stdout.count("FST401") == 2, first.stdout
+    run = check("app/admin.py", "--fix", cwd=tmp_path)
+    assert run.returncode == 0, run.stdout + run.stderr
+    fixed = (tmp_path / "app/admin.py").read_text()
+    assert "router = APIRouter(\n    prefix='/admin',\n    dependencies=[Depends(require_admin)],\n    responses={403: {'description': 'Forbidden'}},\n)\n" in fixed, fixed
+    assert "@router.get('/users/{user_id}', responses={404: {'description': 'Not Found'}})\n" in fixed
+    assert "@router.get('/users')\n" in fixed
+    testclient = pytest.importorskip("fastapi.testclient")
+    sys.path.insert(0, str(tmp_path))
+    try:
+        app = importlib.import_module("app.main").app
+        paths = testclient.TestClient(app).get("/openapi.json").json()["paths"]
+    finally:
+        sys.path.remove(str(tmp_path))
+        for name in [m for m in sys.modules if m == "app" or m.startswith("app.")]:
+            del sys.modules[name]
+    assert set(map(int, paths["/admin/users"]["get"]["responses"])) == {200, 403, 422}
+    assert set(map(int, paths["/admin/users/{user_id}"]["get"]["responses"])) == {200, 403, 404, 422}

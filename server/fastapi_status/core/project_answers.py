@@ -54,13 +54,30 @@ def _alone(ctx: Context) -> ProjectIndex:
     return index
 
 
-def _answers(index: ProjectIndex, name: str, ctx: Context, reads: set[str] | None):
+def routers_shared_elsewhere(ctx: Context) -> frozenset[str]:
+    """The names of the module's routers that routes of other modules of the project are
+    registered on too (`from .api import router` and `@router.get(…)` there): what their
+    `responses=` says applies to those routes as well."""
+    view = ctx.settings.project
+    if view is None or view.name is None or view.index.module(view.name) is None:
+        return frozenset()
+    name = view.name
+    return frozenset(
+        p.chain[-1].name for p in _model(view.index).routes if p.chain and p.chain[-1].module == name and p.module.name != name
+    )
+
+
+def _model(index: ProjectIndex) -> StatusModel:
     known = index.memo.get(_MEMO)
     if not isinstance(known, tuple):
         with collector_paused():
             model = StatusModel(index)
         known = index.memo[_MEMO] = (model, frozenset(index.modules))  # (any module's change drops it)
-    model = known[0]
+    return known[0]
+
+
+def _answers(index: ProjectIndex, name: str, ctx: Context, reads: set[str] | None):
+    model = _model(index)
     if index.holds(name, ctx.source):
         routes = [p for p in model.routes if p.module.name == name]
     else:

@@ -100,6 +100,34 @@ class RouteStatuses:
         return frozenset(s.code for s in self.statuses)
 
 
+def _matching_calls(before: ast.Module, after: ast.Module, calls: list[ast.Call]) -> dict[int, ast.Call] | None:
+    """For each of `calls` (in `before`), the call of `after` in the same place among the calls
+    of the same function (`APIRouter`, `app.include_router`) in source order; None when the
+    two texts do not have as many of them."""
+    names = {_dotted(c.func) for c in calls}
+
+    def calls_of(tree: ast.Module) -> dict[str, list[ast.Call]]:
+        found: dict[str, list[ast.Call]] = {}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and (name := _dotted(node.func)) in names:
+                found.setdefault(name, []).append(node)
+        return {name: sorted(found_calls, key=lambda c: (c.lineno, c.col_offset)) for name, found_calls in found.items()}
+
+    old, new = calls_of(before), calls_of(after)
+    if any(len(old.get(n, ())) != len(new.get(n, ())) for n in names):
+        return None
+    return {id(c): new[name][old[name].index(c)] for c in calls for name in (_dotted(c.func),)}
+
+
+def _dotted(expr: ast.expr) -> str:
+    parts = []
+    while isinstance(expr, ast.Attribute):
+        parts.append(expr.attr)
+        expr = expr.value
+    parts.append(expr.id if isinstance(expr, ast.Name) else "?")
+    return ".".join(reversed(parts))
+
+
 def _position(route: Route) -> tuple[int, int, int]:
     return (route.registration.lineno, route.registration.col_offset, route.handler.lineno)
 
@@ -155,7 +183,19 @@ class StatusModel:
         if len(ordered) != len(after) or any(a.handler.name != b.handler.name for a, b in zip(ordered, after)):
             return None
         now = {id(a): b for a, b in zip(ordered, after)}
-        routes = [replace(p, module=info, model=model, route=now[id(p.route)]) for p in old]
+        # The calls along the way that are in this module (the router's creation with its
+        # `responses=`, an `include_router`) are read in the new text too.
+        mine = {id(call): call for p in old for other, _, call in p.along if other.name == info.name}
+        calls = _matching_calls(old[0].module.tree, info.tree, list(mine.values())) if mine else {}
+        if calls is None:
+            return None
+        routes = [
+            replace(
+                p, module=info, model=model, route=now[id(p.route)],
+                along=tuple((info, model, calls[id(c)]) if o.name == info.name else (o, m, c) for o, m, c in p.along),
+            )
+            for p in old
+        ]
         child = StatusModel(self.index, routes)
         # What other modules' functions leave is the same; this module's is read again.
         child._summaries = {key: value for key, value in self._summaries.items() if key[0] != info.name}

@@ -5,10 +5,10 @@ from typing import Iterable
 
 from fastapi_status.core.callees import called_function, module_functions
 from fastapi_status.core.context import Context
-from fastapi_status.core.diagnostics import Applicability, Diagnostic, Fix
+from fastapi_status.core.diagnostics import Applicability, Diagnostic, Fix, FixNotApplicable
 from fastapi_status.core.index import nodes_leaving
-from fastapi_status.core.model import FunctionNode, Route, kwarg
-from fastapi_status.core.project_answers import route_answers
+from fastapi_status.core.model import FunctionNode, Route, kwarg, last_name
+from fastapi_status.core.project_answers import route_answers, routers_shared_elsewhere
 from fastapi_status.core.route_statuses import RAISED, covered, undocumented
 from fastapi_status.core.status_sites import raised_status
 from fastapi_status.core.statuses import describe, phrase
@@ -68,6 +68,10 @@ class UndocumentedStatus(Rule):
             raise HTTPException(status_code=404, detail="Item not found")
         return item
     ```
+
+    The fix adds the entries to the route's `responses=`; a status that every route of an
+    `APIRouter(...)` the module creates answers (a dependency of the router, a helper they all
+    call) is added once, to the router's `responses=`, which FastAPI merges into each route's.
 
     ## Fix safety
     The fix is safe: it only adds documentation entries (`{404: {"description": "Not Found"}}`,
@@ -151,6 +155,19 @@ class UndocumentedStatus(Rule):
             "        401: {'description': 'Unauthorized'},\n    },\n)\n"
             "def me(u: Annotated[str, Depends(user)]):\n    return u\n",
         ),
+        # Every route of the router answers 404: documented once, on the router.
+        Invalid(
+            "from fastapi import APIRouter, HTTPException\nrouter = APIRouter(prefix='/items')\n"
+            "def load(i):\n    raise HTTPException(status_code=404)\n"
+            "@router.get('/{i}')\ndef read(i: int):\n    return load(i)\n"
+            "@router.delete('/{i}', status_code=204)\ndef delete(i: int):\n    load(i)\n",
+            fixed="from fastapi import APIRouter, HTTPException\n"
+            "router = APIRouter(prefix='/items', responses={404: {'description': 'Not Found'}})\n"
+            "def load(i):\n    raise HTTPException(status_code=404)\n"
+            "@router.get('/{i}')\ndef read(i: int):\n    return load(i)\n"
+            "@router.delete('/{i}', status_code=204)\ndef delete(i: int):\n    load(i)\n",
+            count=2,
+        ),
         # A subclass whose own __init__ fixes the status; the module writes status constants.
         Invalid(
             "from fastapi import FastAPI, HTTPException, status\napp = FastAPI()\n"
@@ -171,30 +188,66 @@ class UndocumentedStatus(Rule):
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         across = route_answers(ctx)
+        shared = _shared_by_router(ctx, across)
         for route in ctx.routes:
-            if _hidden(ctx, route):
+            found = _missing(ctx, route, across)
+            if found is None or not found[0]:
                 continue
-            found = across.get((route.handler.name, route.handler.lineno, route.registration.lineno)) if across else None
-            if found is not None:
-                missing, origins = _missing_across(ctx, route, found)
-            else:
-                documented = _documented(ctx, route)
-                if documented is None:
-                    continue
-                raised = _raised_codes(ctx, route)
-                missing = sorted(
-                    c for c in raised - AUTO_DOCUMENTED - {route.effective_status} if not covered(c, documented)
-                )
-                origins = {}
-            if not missing:
-                continue
+            missing, origins = found
             listed = ", ".join(describe(c) + (f" ({origins[c]})" if c in origins else "") for c in missing)
+            on_router = [c for c in missing if c in shared.get(id(route), ())]
             yield ctx.diagnostic(
                 self,
                 route.registration,
                 f"route can answer {listed}, which `responses=` does not document",
-                _document_fix(ctx, route, missing),
+                _document_fix(ctx, route, [c for c in missing if c not in on_router], on_router),
             )
+
+
+def _missing(ctx: Context, route: Route, across: dict | None) -> tuple[list[int], dict[int, str]] | None:
+    """The statuses the route answers that its OpenAPI does not document, and where those
+    from other modules come from; None for a route not in the OpenAPI, or whose documented
+    statuses are not read."""
+    if _hidden(ctx, route):
+        return None
+    found = across.get((route.handler.name, route.handler.lineno, route.registration.lineno)) if across else None
+    if found is not None:
+        return _missing_across(ctx, route, found)
+    documented = _documented(ctx, route)
+    if documented is None:
+        return None
+    raised = _raised_codes(ctx, route)
+    return sorted(c for c in raised - AUTO_DOCUMENTED - {route.effective_status} if not covered(c, documented)), {}
+
+
+def _shared_by_router(ctx: Context, across: dict | None) -> dict[int, frozenset[int]]:
+    """For each route (by id) of an `APIRouter(...)` the module creates, the statuses every
+    route of that router misses: the fix documents those once, on the router (FastAPI merges
+    its `responses=` into each route's). Only for a router with two routes or more, all in
+    this module, whose `responses=` (if any) is a dict literal."""
+    def build() -> dict[int, frozenset[int]]:
+        elsewhere = routers_shared_elsewhere(ctx)
+        by_owner: dict[str, list[Route]] = {}
+        for route in ctx.model.routes:
+            if isinstance(route.owner, ast.Name) and route.owner.id not in elsewhere:
+                by_owner.setdefault(route.owner.id, []).append(route)
+        shared: dict[int, frozenset[int]] = {}
+        for name, routes in by_owner.items():
+            call = _router_call(ctx, routes[0].owner)
+            if call is None or last_name(call.func) != "APIRouter" or call.lineno > routes[0].registration.lineno:
+                continue
+            existing = kwarg(call, "responses")
+            if existing is not None and not isinstance(existing.value, ast.Dict):
+                continue
+            answers = [_missing(ctx, r, across) for r in routes]
+            if any(a is None for a in answers) or len(routes) < 2:
+                continue
+            common = frozenset.intersection(*(frozenset(a[0]) for a in answers if a is not None))
+            if common:
+                shared.update({id(r): common for r in routes})
+        return shared
+
+    return ctx.memo("fst401.shared-by-router", build)
 
 
 def _missing_across(ctx: Context, route: Route, found: list) -> tuple[list[int], dict[int, str]]:
@@ -336,43 +389,72 @@ def _dependencies(ctx: Context, fn: FunctionNode, registration: ast.Call | None)
     return found
 
 
-def _document_fix(ctx: Context, route: Route, missing: list[int]) -> list[Fix]:
-    existing = route.responses.value if route.responses is not None else None
-    if existing is not None and not isinstance(existing, ast.Dict):
-        return []
+def _document_fix(ctx: Context, route: Route, missing: list[int], on_router: list[int]) -> list[Fix]:
+    """Add `missing` to the route's `responses=` and `on_router` to its router's."""
+    router = _router_call(ctx, route.owner) if on_router else None
+    for call in (route.registration if missing else None, router):
+        existing = kwarg(call, "responses") if call is not None else None
+        if existing is not None and not isinstance(existing.value, ast.Dict):
+            return []
+    quote = _quote(ctx, route)
 
     def build():
-        line = route.registration.lineno
-        import_edits = []
-        keys = []
-        numbers = existing is not None and any(isinstance(k, ast.Constant) for k in existing.keys)
-        for code in missing:
-            if numbers:  # follow the keys already there
-                key, edits = str(code), []
-            else:
-                key, edits = status_reference(ctx, code, before_line=line)
-            import_edits = import_edits or edits
-            keys.append(key)
-        quote = _quote(ctx, route)
-        entries = [
-            f"{k}: {{{_string('description', quote)}: {_string(phrase(c) or str(c), quote)}}}" for k, c in zip(keys, missing)
-        ]
+        edits, imports = [], []
+        for call, codes in ((route.registration, missing), (router, on_router)):
+            if call is None or not codes:
+                continue
+            try:
+                more, needed = _entries_edits(ctx, call, codes, quote)
+            except FixNotApplicable:
+                continue
+            edits += more
+            imports = imports or needed
+        if not edits:
+            raise FixNotApplicable()
+        return edits + imports
 
-        def plan(snippet):
-            call = snippet.find(route.registration, cst.Call)
+    if on_router:
+        title = f"Document {', '.join(map(str, on_router))} on the router (every route of it answers {'them' if len(on_router) > 1 else 'it'})"
+        if missing:
+            title += f", and {', '.join(map(str, missing))} in the route's `responses=`"
+    else:
+        title = "Document the statuses in `responses=`"
+    return [Fix(title, Applicability.SAFE, build)]
 
-            def change(updated: cst.Call) -> cst.Call:
-                for arg in updated.args:
-                    if arg.keyword is not None and arg.keyword.value == "responses" and isinstance(arg.value, cst.Dict):
-                        value = _extend_dict(arg.value, entries)
-                        return updated.with_changes(args=[a.with_changes(value=value) if a is arg else a for a in updated.args])
-                return set_keyword(updated, "responses", "{" + ", ".join(entries) + "}")
 
-            return {call: change}
+def _entries_edits(ctx: Context, node: ast.Call, codes: list[int], quote: str) -> tuple[list, list]:
+    """The edits that add `{code: {"description": phrase}}` entries to the call's `responses=`
+    (made when absent), keys written like those already there; and the import edits a
+    `status` constant needs."""
+    existing = kwarg(node, "responses")
+    numbers = existing is not None and any(isinstance(k, ast.Constant) for k in existing.value.keys)  # type: ignore[attr-defined]
+    there = {ctx.model.status_of(k) for k in existing.value.keys} if existing is not None else set()  # type: ignore[attr-defined]
+    codes = [c for c in codes if c not in there]  # (never a second entry for a status: whatever led here)
+    if not codes:
+        raise FixNotApplicable()
+    keys, imports = [], []
+    for code in codes:
+        if numbers:  # follow the keys already there
+            key, edits = str(code), []
+        else:
+            key, edits = status_reference(ctx, code, before_line=node.lineno)
+        imports = imports or edits
+        keys.append(key)
+    entries = [f"{k}: {{{_string('description', quote)}: {_string(phrase(c) or str(c), quote)}}}" for k, c in zip(keys, codes)]
 
-        return rewrite(ctx, route.registration, plan) + import_edits
+    def plan(snippet):
+        call = snippet.find(node, cst.Call)
 
-    return [Fix("Document the statuses in `responses=`", Applicability.SAFE, build)]
+        def change(updated: cst.Call) -> cst.Call:
+            for arg in updated.args:
+                if arg.keyword is not None and arg.keyword.value == "responses" and isinstance(arg.value, cst.Dict):
+                    value = _extend_dict(arg.value, entries)
+                    return updated.with_changes(args=[a.with_changes(value=value) if a is arg else a for a in updated.args])
+            return set_keyword(updated, "responses", "{" + ", ".join(entries) + "}")
+
+        return {call: change}
+
+    return rewrite(ctx, node, plan), imports
 
 
 def _extend_dict(node: cst.Dict, entries: list[str]) -> cst.Dict:
