@@ -14,7 +14,10 @@ from fastapi_status.core.diagnostics import (
     FixNotApplicable,
 )
 from fastapi_status.core.index import cached_on, children, statement_children
-from fastapi_status.core.model import HTTP_EXCEPTION
+from fastapi_status.core.messages import meaning_of, message_text
+from fastapi_status.core.model import HTTP_EXCEPTION, ModuleModel, kwarg
+from fastapi_status.core.project_routes import module_model
+from fastapi_status.core.raises import callee, module_info
 from fastapi_status.core.status_sites import raised_status
 from fastapi_status.core.statuses import describe
 from fastapi_status.fixes.cst import rewrite
@@ -40,9 +43,13 @@ class HttpExceptionSwallowed(Rule):
     `isinstance(exc, HTTPException)`), read its `status_code`, or pass the exception on to a
     function that may keep its status (`raise to_http_error(exc)`; a built-in exception such as
     `ValueError(exc)` keeps none) are left alone, and so are handlers that answer with the very
-    status that was raised, or fall back without raising (`return []`, `pass`: FST203 judges
-    an error body returned there). Only module functions called by name are followed, one level
-    deep; a raise inside an inner `try` that catches broadly is judged at that `try`.
+    status that was raised, or that answer the same "not found" in their own words (a 404 of a
+    lookup answered `400 "Team not found for team_id=…"` on purpose), or fall back without
+    raising (`return []`, `pass`: FST203 judges an error body returned there). Module functions
+    called by name are followed one level deep, and in a project (a folder with a
+    `pyproject.toml`) so are the functions of other modules the `try` calls (`store.find_item(…)`,
+    `from .store import find_item`); a raise inside an inner `try` that catches broadly is
+    judged at that `try`.
 
     Only `try` blocks in functions that answer requests are judged: route handlers, and
     endpoints or dependencies by their parameters (`request: Request`, `Depends(...)`). In any
@@ -150,6 +157,13 @@ class HttpExceptionSwallowed(Rule):
         "class Repo:\n    def load_user(self, uid):\n        raise HTTPException(404)\n"
         "@router.get('/x')\ndef f(uid):\n    try:\n        return load_user(uid)\n    except Exception as exc:\n"
         "        raise RuntimeError('lookup failed') from exc\n",
+        # The lookup's 404 answered, on purpose, as the same "not found" with another status
+        # (the team's id is in the body: litellm's /key/generate).
+        "from fastapi import APIRouter, HTTPException\nrouter = APIRouter()\n"
+        "def get_team(t):\n    if t is None:\n        raise HTTPException(404, 'Team does not exist')\n    return t\n"
+        "@router.post('/keys')\ndef generate(team_id: str):\n    try:\n        team = get_team(team_id)\n"
+        "    except Exception:\n        raise HTTPException(400, detail=f'Team not found for team_id={team_id}')\n"
+        "    return {'team': team}\n",
         # The helper handles its own HTTPException; nothing escapes to the caller's try.
         "from fastapi import APIRouter, HTTPException\nrouter = APIRouter()\n"
         "def load(x):\n    try:\n        raise HTTPException(404)\n"
@@ -246,10 +260,14 @@ class HttpExceptionSwallowed(Rule):
             if _may_raise_http(ctx, fn) and _function_raises_http(ctx, fn)
         }
         for node in ctx.nodes_of(*_TRY_TYPES):
-            if not _may_raise_http(ctx, node) and not _calls_helper(ctx, node.lineno, node.end_lineno or node.lineno, helpers):
-                continue  # nothing in it can raise an HTTPException
             if not answers_requests(ctx, enclosing_function(ctx, node)):
                 continue  # in a helper, what the client receives is decided where a route calls it
+            remote = _remote_raises(ctx, node.body)
+            if (
+                not remote and not _may_raise_http(ctx, node)
+                and not _calls_helper(ctx, node.lineno, node.end_lineno or node.lineno, helpers)
+            ):
+                continue  # nothing in it can raise an HTTPException
             raises = None
             for handler in node.handlers:
                 if self._catches_http(ctx, handler):
@@ -257,13 +275,15 @@ class HttpExceptionSwallowed(Rule):
                 if not _is_broad(handler):
                     continue
                 if raises is None:
-                    raises = _http_raises(ctx, node.body, helpers)
+                    raises = _http_raises(ctx, node.body, helpers) + remote
                 if not raises or _preserves(ctx, handler) or not _answers(handler):
                     break
                 swallowed = {_status(ctx, r) for _, r in raises}
                 answered = {_status(ctx, r) for r in _walk_statements(handler.body) if _is_http_raise(ctx, r)}
                 if None not in swallowed and len(answered) == 1 and swallowed <= answered:
                     break  # the handler answers with the very status that was raised
+                if swallowed == {404} and _says_not_found(ctx, handler):
+                    break  # it answers that very "not found", in its own words and with the status it chose
                 lost = [(where, r) for where, r in raises if _status(ctx, r) is None or _status(ctx, r) not in answered]
                 where, first = (lost or raises)[0]
                 yield ctx.diagnostic(
@@ -324,11 +344,11 @@ def _names_http(handler: ast.ExceptHandler) -> bool:
     return any((t.attr if isinstance(t, ast.Attribute) else getattr(t, "id", "")) == "HTTPException" for t in types)
 
 
-def _is_http_raise(ctx: Context, node: ast.AST) -> bool:
+def _is_http_raise(ctx: Context, node: ast.AST, model: ModuleModel | None = None) -> bool:
     if not isinstance(node, ast.Raise) or node.exc is None:
         return False
     exc = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
-    return ctx.model.is_http_exception(exc)
+    return (model or ctx.model).is_http_exception(exc)
 
 
 def _calls_helper(ctx: Context, first: int, last: int, helpers: dict) -> bool:
@@ -392,7 +412,39 @@ def _status(ctx: Context, node: ast.Raise) -> int | None:
     call = node.exc
     if not isinstance(call, ast.Call):
         return None
-    return raised_status(ctx.model, call)
+    return raised_status(_remote_models(ctx).get(id(node), ctx.model), call)
+
+
+def _remote_models(ctx: Context) -> dict[int, ModuleModel]:
+    """The model of the module of each raise found in another module (by the raise's id)."""
+    return ctx.memo("fst204.remote-models", dict)
+
+
+def _remote_raises(ctx: Context, stmts: list[ast.stmt]) -> list[tuple[ast.AST, ast.Raise]]:
+    """(the call, the raise) for each HTTPException a function of another module of the
+    project raises, called in `stmts` (one level deep, as this module's helpers)."""
+    view = ctx.settings.project
+    if view is None or view.name is None:
+        return []
+    info = module_info(ctx)
+    found: list[tuple[ast.AST, ast.Raise]] = []
+    for n in _walk_body(stmts):
+        if not isinstance(n, ast.Call) or (isinstance(n.func, ast.Name) and n.func.id in module_functions(ctx)):
+            continue
+        target = callee(view, info, n)
+        if target is None or target.module.path == view.path:
+            continue
+        model = module_model(target.module)
+        function = target.function
+        raises = cached_on(
+            function, "fst204_remote_raises",
+            lambda: [r for r in _walk_statements(function.body) if _is_http_raise(ctx, r, model)],  # noqa: B023
+        )
+        models = _remote_models(ctx)
+        for r in raises:
+            models[id(r)] = model
+            found.append((n, r))
+    return found
 
 
 def _message(ctx: Context, lost: list[ast.Raise], answered: set[int | None]) -> str:
@@ -404,6 +456,21 @@ def _message(ctx: Context, lost: list[ast.Raise], answered: set[int | None]) -> 
     if answered:
         return f"this `except` also catches {what} raised in the `try` and answers another status instead"
     return f"this `except` also catches {what} raised in the `try` and raises another exception: its status is lost"
+
+
+def _says_not_found(ctx: Context, handler: ast.ExceptHandler) -> bool:
+    """Every HTTPException the handler raises says "not found" ("Team not found for
+    team_id=…": a 404 of a lookup the route answers 400 on purpose, its id being in the body)."""
+    said = []
+    for r in _walk_statements(handler.body):
+        if not _is_http_raise(ctx, r) or not isinstance(r.exc, ast.Call):
+            continue
+        detail = kwarg(r.exc, "detail")
+        expr = detail.value if detail is not None else r.exc.args[1] if len(r.exc.args) > 1 else None
+        text = message_text(ctx, expr)
+        meaning = meaning_of(text[0]) if text is not None else None
+        said.append(meaning is not None and meaning.status == 404)
+    return bool(said) and all(said)
 
 
 def _answers(handler: ast.ExceptHandler) -> bool:
