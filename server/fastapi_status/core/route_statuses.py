@@ -547,10 +547,13 @@ class StatusModel:
                         break  # on to the next try out
                     converter = _hands_over(handler)
                     if converter is not None:  # `raise to_http_error(e)`: what it makes of it is not read
-                        out.unresolved.append(
-                            f"{item.source.what} ({_place(item.source)}) is handed to {converter} at "
-                            f"{_file(info)}:{handler.lineno}: what that answers is not followed"
+                        prefix = f"the exceptions raised in the try at {_file(info)}:{t.lineno}"
+                        note = (
+                            f"{prefix} (the first: {item.source.what}, {_place(item.source)}) are handed to "
+                            f"{converter} at line {handler.lineno}: what that answers is not followed"
                         )
+                        if not any(n.startswith(prefix + " (") for n in out.unresolved):
+                            out.unresolved.append(note)  # (once per except: not once per exception)
                         return
                     if item.code is not None:
                         out.swallowed.append(Swallowed(item.code, item.source, Source(info.path, handler.lineno, _except_text(handler), kind="caught")))
