@@ -8,7 +8,7 @@ from typing import Iterable
 from fastapi_status.core.callees import called_function
 from fastapi_status.core.context import Context
 from fastapi_status.core.diagnostics import Diagnostic
-from fastapi_status.core.flow import ReturnSite
+from fastapi_status.core.flow import ReturnSite, analyze_handler
 from fastapi_status.core.messages import meaning_of
 from fastapi_status.core.model import Route, last_name
 from fastapi_status.core.payloads import (
@@ -24,6 +24,8 @@ from fastapi_status.core.payloads import (
     response_handed_off,
     success_payloads,
 )
+from fastapi_status.core.project_routes import module_model
+from fastapi_status.core.raises import callee, module_info
 from fastapi_status.core.status_sites import module_answers_422
 from fastapi_status.core.statuses import describe
 from fastapi_status.core.text import lazy_pattern, words
@@ -96,7 +98,9 @@ class ErrorBodyWith2xx(Rule):
 
     - such a dict built by a function of the module that the route returns
       (`return error_response("Item not found")` with `def error_response(message, code=None):
-      return {"error": message, "code": code}`), read with what the call passes;
+      return {"error": message, "code": code}`), read with what the call passes; in a project
+  (a folder with a `pyproject.toml`), a function of another module too, when what it
+  returns is made of literals and of what the call passes;
     - a model built with keywords (`PaymentResult(success=False, message="Payment not
       found")`), only when its message names the client's failure (a 4xx such as "not found"
       or "not allowed", or "Invalid …", "Unknown …"): a bare `success=False` is the result of
@@ -415,9 +419,17 @@ def _helper_payload(ctx: Context, route: Route, body: ast.expr | None) -> ast.Di
     ):
         return None
     helper = called_function(ctx, body)
-    if helper is None or helper is route.handler:
+    remote = False
+    if helper is None:  # in a project: a function of another module (`from .errors import error_response`)
+        target = callee(ctx.settings.project, module_info(ctx), body) if ctx.settings.project is not None else None
+        if target is None or target.module.path == ctx.settings.project.path:  # type: ignore[union-attr]
+            return None
+        helper, remote = target.function, True
+        flow = analyze_handler(helper, module_model(target.module))
+    elif helper is route.handler:
         return None
-    flow = ctx.flow(helper)
+    else:
+        flow = ctx.flow(helper)
     values = [site.value for site in flow.returns if site.node is not None]
     if len(values) != 1 or len(flow.returns) != 1 or not isinstance(values[0], ast.Dict):
         return None
@@ -429,7 +441,10 @@ def _helper_payload(ctx: Context, route: Route, body: ast.expr | None) -> ast.Di
         return bound.get(value.id, value) if isinstance(value, ast.Name) else value
 
     mapping = values[0]
-    return ast.Dict(keys=list(mapping.keys), values=[substituted(v) for v in mapping.values])
+    result = [substituted(v) for v in mapping.values]
+    if remote and any(r is v and not isinstance(v, ast.Constant) for r, v in zip(result, mapping.values)):
+        return None  # (a name of the other module would be read as this module's)
+    return ast.Dict(keys=list(mapping.keys), values=result)
 
 
 def _bound_arguments(function, call: ast.Call) -> dict[str, ast.expr] | None:
