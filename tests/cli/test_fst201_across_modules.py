@@ -4,11 +4,11 @@ the client gets 200 with it before the fix, and the 404 the message names after.
 
 from __future__ import annotations
 
-import importlib
 import subprocess
 import sys
 
 import pytest
+from project_app import imported, write_project
 
 ERRORS = '''def error_response(message: str, code: str | None = None) -> dict:
     return {"error": message, "code": code}
@@ -32,21 +32,13 @@ def read_item(item_id: int):
 
 def answers(root) -> list[tuple[int, dict]]:
     testclient = pytest.importorskip("fastapi.testclient")
-    sys.path.insert(0, str(root))
-    try:
-        client = testclient.TestClient(importlib.import_module("app.main").app)
+    with imported(root) as main:
+        client = testclient.TestClient(main.app)
         return [(r.status_code, r.json()) for r in (client.get("/items/1"), client.get("/items/2"))]
-    finally:
-        sys.path.remove(str(root))
-        for name in [m for m in sys.modules if m == "app" or m.startswith("app.")]:
-            del sys.modules[name]
 
 
 def test_an_error_payload_built_in_another_module(tmp_path):
-    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'app'\n")
-    (tmp_path / "app").mkdir()
-    for name, text in {"__init__.py": "", "errors.py": ERRORS, "main.py": MAIN}.items():
-        (tmp_path / "app" / name).write_text(text)
+    write_project(tmp_path, {"app/__init__.py": "", "app/errors.py": ERRORS, "app/main.py": MAIN})
     argv = [sys.executable, "-m", "fastapi_status", "check", "--no-cache", "--select", "FST201", "app"]
     run = subprocess.run(argv, cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert run.returncode == 1 and "app/main.py:13:9: FST201 route answers 200 OK with an error body" in run.stdout, run.stdout

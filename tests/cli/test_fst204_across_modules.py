@@ -5,11 +5,11 @@ that answers no error is left alone."""
 
 from __future__ import annotations
 
-import importlib
 import subprocess
 import sys
 
 import pytest
+from project_app import imported, write_project
 
 STORE = '''from fastapi import HTTPException, status
 
@@ -45,20 +45,12 @@ def fallback(item_id: int):
 
 def load_app(root):
     testclient = pytest.importorskip("fastapi.testclient")
-    sys.path.insert(0, str(root))
-    try:
-        return testclient.TestClient(importlib.import_module("app.main").app, raise_server_exceptions=False)
-    finally:
-        sys.path.remove(str(root))
-        for name in [m for m in sys.modules if m == "app" or m.startswith("app.")]:
-            del sys.modules[name]
+    with imported(root) as main:
+        return testclient.TestClient(main.app, raise_server_exceptions=False)
 
 
 def test_a_helper_of_another_module_whose_404_is_swallowed(tmp_path):
-    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'app'\n")
-    (tmp_path / "app").mkdir()
-    for name, text in {"__init__.py": "", "store.py": STORE, "main.py": MAIN}.items():
-        (tmp_path / "app" / name).write_text(text)
+    write_project(tmp_path, {"app/__init__.py": "", "app/store.py": STORE, "app/main.py": MAIN})
     argv = [sys.executable, "-m", "fastapi_status", "check", "--no-cache", "--select", "FST204", "app"]
     run = subprocess.run(argv, cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert run.returncode == 1, run.stderr

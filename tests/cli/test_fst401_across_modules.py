@@ -4,13 +4,13 @@ adds them, and FastAPI's own OpenAPI then lists them."""
 
 from __future__ import annotations
 
-import importlib
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from project_app import imported, write_project
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -46,25 +46,12 @@ def test_the_fix_documents_them_as_fastapi_then_says(tmp_path):
     assert run.returncode == 0, run.stdout + run.stderr
     assert "FST401" not in check("shop/catalog.py", cwd=tmp_path).stdout
     testclient = pytest.importorskip("fastapi.testclient")
-    sys.path.insert(0, str(tmp_path))
-    try:
-        main = importlib.import_module("shop.main")
+    with imported(tmp_path, "shop.main") as main:
         paths = testclient.TestClient(main.app).get("/openapi.json").json()["paths"]
-    finally:
-        sys.path.remove(str(tmp_path))
-        for name in [m for m in sys.modules if m == "shop" or m.startswith("shop.")]:
-            del sys.modules[name]
     documented = {(m.upper(), p): set(map(int, op["responses"])) for p, ops in paths.items() for m, op in ops.items()}
     assert documented[("GET", "/api/catalog/{sku}")] == {200, 401, 404, 410, 422}
     assert documented[("POST", "/api/catalog")] == {201, 401, 403, 409, 422}
     assert documented[("DELETE", "/api/catalog/{sku}")] == {204, 401, 403, 404, 410, 422}
-
-
-def write_project(root: Path, files: dict[str, str]) -> None:
-    (root / "pyproject.toml").write_text("[project]\nname = 'app'\n")
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text)
 
 
 AUTH = (
@@ -126,13 +113,7 @@ def test_a_status_every_route_of_the_router_answers_is_documented_on_the_router(
     assert "@router.get('/users/{user_id}', responses={404: {'description': 'Not Found'}})\n" in fixed
     assert "@router.get('/users')\n" in fixed
     testclient = pytest.importorskip("fastapi.testclient")
-    sys.path.insert(0, str(tmp_path))
-    try:
-        app = importlib.import_module("app.main").app
-        paths = testclient.TestClient(app).get("/openapi.json").json()["paths"]
-    finally:
-        sys.path.remove(str(tmp_path))
-        for name in [m for m in sys.modules if m == "app" or m.startswith("app.")]:
-            del sys.modules[name]
+    with imported(tmp_path) as main:
+        paths = testclient.TestClient(main.app).get("/openapi.json").json()["paths"]
     assert set(map(int, paths["/admin/users"]["get"]["responses"])) == {200, 403, 422}
     assert set(map(int, paths["/admin/users/{user_id}"]["get"]["responses"])) == {200, 403, 404, 422}

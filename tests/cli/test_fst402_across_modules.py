@@ -6,12 +6,12 @@ answers every status left documented (TestClient)."""
 
 from __future__ import annotations
 
-import importlib
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from project_app import imported, write_project
 
 STORE = '''from fastapi import HTTPException
 
@@ -62,11 +62,8 @@ def check(root: Path, *args: str) -> subprocess.CompletedProcess:
 
 @pytest.fixture
 def project(tmp_path):
-    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'app'\n")
-    package = tmp_path / "app"
-    package.mkdir()
-    for name, text in {"__init__.py": "", "store.py": STORE, "items.py": ITEMS, "remote.py": REMOTE, "main.py": MAIN}.items():
-        (package / name).write_text(text)
+    files = {"__init__.py": "", "store.py": STORE, "items.py": ITEMS, "remote.py": REMOTE, "main.py": MAIN}
+    write_project(tmp_path, {f"app/{name}": text for name, text in files.items()})
     return tmp_path
 
 
@@ -86,14 +83,8 @@ def test_the_fix_removes_it_and_fastapi_then_documents_what_the_route_answers(pr
     assert '        404: {"description": "Not Found"},  # from app.store\n    },\n' in items and "left over" not in items
     assert check(project).returncode == 0
     testclient = pytest.importorskip("fastapi.testclient")
-    sys.path.insert(0, str(project))
-    try:
-        app = importlib.import_module("app.main").app
-        client = testclient.TestClient(app, raise_server_exceptions=False)
+    with imported(project) as main:
+        client = testclient.TestClient(main.app, raise_server_exceptions=False)
         paths = client.get("/openapi.json").json()["paths"]
         assert set(map(int, paths["/items/{item_id}"]["get"]["responses"])) == {200, 404, 422}
         assert [client.get(url).status_code for url in ("/items/1", "/items/0", "/items/x")] == [200, 404, 422]
-    finally:
-        sys.path.remove(str(project))
-        for name in [m for m in sys.modules if m == "app" or m.startswith("app.")]:
-            del sys.modules[name]
