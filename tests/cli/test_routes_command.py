@@ -94,3 +94,29 @@ def test_an_unchanged_project_prints_the_cached_output_and_a_change_is_seen(tmp_
     assert "27 routes" in changed and "/ready" in changed
     (tmp_path / "shop" / "extra.py").write_text("from fastapi import FastAPI\n\nother = FastAPI()\n\n\n@other.get('/x')\ndef x():\n    return {}\n")
     assert "28 routes" in routes("shop", cwd=tmp_path, cache=True).stdout
+
+
+def test_the_order_does_not_depend_on_string_hashing(tmp_path):
+    # Two router factories each bind `router` in their own scope (fastapi-users' pattern): the
+    # routers used to come out in set order, which changes with Python's hash seed.
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'app'\n")
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("")
+    factories = "".join(
+        f"def get_{name}_router():\n    router = APIRouter()\n\n"
+        f"    @router.get('/authorize')\n    def authorize_{name}():\n        return {{}}\n\n    return router\n\n\n"
+        for name in ("oauth", "associate", "verify", "reset")
+    )
+    (tmp_path / "app" / "oauth.py").write_text("from fastapi import APIRouter\n\n\n" + factories)
+    outputs = set()
+    for seed in ("1", "2", "3", "4"):
+        run = subprocess.run(
+            [sys.executable, "-m", "fastapi_status", "routes", "app", "--format", "json", "--no-cache"],
+            cwd=tmp_path, capture_output=True, text=True, timeout=120, env={**os.environ, "PYTHONHASHSEED": seed},
+        )
+        assert run.returncode == 0, run.stderr
+        outputs.add(run.stdout)
+    [output] = outputs
+    assert [item["handler"]["name"] for item in json.loads(output)] == [
+        "authorize_associate", "authorize_oauth", "authorize_reset", "authorize_verify"
+    ]

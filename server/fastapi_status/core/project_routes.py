@@ -122,9 +122,9 @@ def _project_routes(index: ProjectIndex) -> list[ProjectRoute]:
                 walk(child, here + prefix, child, chain, ())
 
     inner = {child for children in mounted.values() for child, _ in children if child in apps}
-    for app in sorted(apps - inner, key=lambda m: (m.module, m.name)):
+    for app in sorted(apps - inner, key=lambda m: (m.module, m.name, m.scope)):
         walk(app, "", app, (), ())
-    for mount in sorted(set(routes) - served, key=lambda m: (m.module, m.name)):
+    for mount in sorted(set(routes) - served, key=lambda m: (m.module, m.name, m.scope)):
         own = (made[mount],) if mount in made else ()
         for info, model, route in routes[mount]:
             found.append(_route(info, model, route, mounts.get(mount, ""), None, (mount,), own))
