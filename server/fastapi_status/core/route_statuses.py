@@ -808,18 +808,30 @@ def _top_level(info: ModuleInfo, name: str):
         return "function", info, info.functions[name]
     if name in info.classes:
         return "class", info, info.classes[name]
-    for stmt in info.tree.body:
+    found = cached_on(info.tree, "top_level_bindings", lambda: _bindings(info.tree)).get(name)
+    return (found[0], info, found[1]) if found is not None else None
+
+
+def _bindings(tree: ast.Module) -> dict[str, tuple[str, ast.AST]]:
+    """Each name the module binds at its top level to an instance (`oauth2 = HTTPBearer()`,
+    annotated or not) or to an `Annotated[…]` alias: the first such statement (read once per
+    module, not once per name looked up)."""
+    found: dict[str, tuple[str, ast.AST]] = {}
+    for stmt in tree.body:
         targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(stmt, ast.AnnAssign) else []
         if _TYPE_ALIAS is not None and isinstance(stmt, _TYPE_ALIAS):
             targets = [stmt.name]
-        if not any(isinstance(t, ast.Name) and t.id == name for t in targets):
-            continue
-        value = stmt.value
+        value = getattr(stmt, "value", None)
         if isinstance(value, ast.Call) and isinstance(stmt, (ast.Assign, ast.AnnAssign)):
-            return "instance", info, stmt
-        if isinstance(value, ast.Subscript) and last_name(value.value) == "Annotated":
-            return "alias", info, value
-    return None
+            binding: tuple[str, ast.AST] = ("instance", stmt)
+        elif isinstance(value, ast.Subscript) and last_name(value.value) == "Annotated":
+            binding = ("alias", value)
+        else:
+            continue
+        for t in targets:
+            if isinstance(t, ast.Name):
+                found.setdefault(t.id, binding)
+    return found
 
 
 _TYPE_ALIAS = getattr(ast, "TypeAlias", None)  # (`type CurrentUser = Annotated[…]`, Python 3.12)
