@@ -124,3 +124,23 @@ def test_a_router_class_of_the_project_and_an_app_with_keyword_options():
         ),
     }
     assert _routes(files) == {("GET", "/flows/{id}", "pkg.server:api_app")}
+
+
+def test_a_router_whose_prefix_is_not_a_literal_still_documents_and_depends():
+    """litellm's `router: Final = APIRouter(prefix=MANAGEMENT_V1_PREFIX, responses=…)`: its
+    `responses=` and `dependencies=` apply to its routes whatever its prefix is (FST401 added a
+    router entry that the map then did not read, again and again)."""
+    from fastapi_status.core.documented import documented
+
+    files = {
+        "main.py": "from fastapi import FastAPI\nfrom items import router\napp = FastAPI()\napp.include_router(router)\n",
+        "items.py": (
+            "from typing import Final\nfrom fastapi import APIRouter\nfrom settings import PREFIX\n"
+            "router: Final = APIRouter(prefix=PREFIX, responses={403: {'description': 'Forbidden'}})\n"
+            "@router.get('/items')\ndef list_items(): ...\n"
+        ),
+        "settings.py": "PREFIX = '/x'\n",
+    }
+    index = ProjectIndex.of_files(files, files.get)
+    [route] = project_routes(index)
+    assert 403 in documented(index, route).statuses

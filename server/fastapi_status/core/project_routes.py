@@ -75,9 +75,9 @@ def _project_routes(index: ProjectIndex) -> list[ProjectRoute]:
             created = _created(index, info, node, scope(node))
             if created is not None:
                 mount, qualname, prefix = created
-                if prefix is not None:
+                made[mount] = (info, model, node.value)  # type: ignore[assignment]  (its responses= and dependencies= apply,
+                if prefix is not None:                   #  whether or not its prefix= is a literal)
                     mounts[mount] = prefix
-                    made[mount] = (info, model, node.value)  # type: ignore[assignment]
                     if qualname.endswith(("FastAPI", "Starlette")):
                         apps.add(mount)
         looped = _looped_includes(model)
