@@ -5,14 +5,14 @@ import io
 import tokenize
 from typing import Iterable
 
-from fastapi_status.core.callees import module_functions
 from fastapi_status.core.context import Context
 from fastapi_status.core.diagnostics import Applicability, Diagnostic, Fix
 from fastapi_status.core.flow import HandlerFlow, analyze_handler
-from fastapi_status.core.model import FunctionNode, ModuleModel, Route, kwarg, last_name
+from fastapi_status.core.model import ModuleModel, Route, kwarg, last_name
 from fastapi_status.core.project import ModuleInfo, ProjectIndex
 from fastapi_status.core.project_answers import Answers, route_answers
 from fastapi_status.core.project_routes import module_model
+from fastapi_status.core.raises import callee
 from fastapi_status.core.statuses import describe
 from fastapi_status.core.values import Kind, value_kind
 from fastapi_status.fixes.cst import remove_keyword, rewrite
@@ -216,28 +216,15 @@ def _plain(ctx: Context, info: ModuleInfo, model: ModuleModel, flow: HandlerFlow
         )
     if not isinstance(value, ast.Call):
         return False
-    target = _callee(ctx, info, model, value.func)
+    target = callee(ctx.settings.project, info, value)
     if target is None:
         return False
-    callee_info, function = target
+    callee_info, function = target.module, target.function
     callee_model = module_model(callee_info) if callee_info is not info else model
     if function.returns is not None and callee_model.response_class_of(function.returns):
         return False
     callee_flow = analyze_handler(function, callee_model)
     return all(_plain(ctx, callee_info, callee_model, callee_flow, site.value, depth + 1) for site in callee_flow.returns)
-
-
-def _callee(ctx: Context, info: ModuleInfo, model: ModuleModel, func: ast.expr) -> tuple[ModuleInfo, FunctionNode] | None:
-    """The function of the module (or, in a project, of any module) a call runs."""
-    if isinstance(func, ast.Name) and model.imports.lookup(func.id) is None:
-        local = module_functions(ctx).get(func.id) if model is ctx.model else info.functions.get(func.id)
-        return (info, local) if local is not None else None
-    view = ctx.settings.project
-    if view is not None and view.name is not None:
-        target = view.index.resolve(info.name, model.imports, func)
-        if target is not None:
-            return target.module, target.function
-    return None
 
 
 def _adds_middleware(ctx: Context) -> bool:
